@@ -1,0 +1,44 @@
+# Ladder: `make demo` serves a seeded demo; `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install demo test lint browser translations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	LADDER_ENV=demo $(BIN)/ladder demo --size small
+	@echo "Ladder demo on http://$(HOST):$(PORT)  (stop with Ctrl-C)"
+	LADDER_ENV=demo $(BIN)/ladder run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the browser tests, and a CJK font so Chinese renders.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/i18n.py check
+
+test: install browser lint
+	$(BIN)/pytest
+
+translations: install
+	$(BIN)/python scripts/i18n.py update
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,0 +1,100 @@
+"""The Ladder application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, Response
+
+from app.config import load_config
+from app.database import init_request_transaction
+from app.errors import init_error_handlers
+from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.i18n import init_i18n
+from app.security import enforce_declared_access
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an app. Does no I/O on the database: migrating is a deploy step."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("LADDER_INSTANCE_PATH"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    init_i18n(app)
+    init_request_transaction(app)
+    init_error_handlers(app)
+    app.before_request(enforce_declared_access)
+    app.after_request(_security_headers)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
+    from models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(alternative_id: str) -> User | None:
+        user_id, _, token = alternative_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit import bp as audit_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.org import bp as org_bp
+
+    for blueprint in (main_bp, auth_bp, org_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.commands import register_commands
+
+    register_commands(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.templating import init_templating
+
+    init_templating(app)

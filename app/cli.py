@@ -1,0 +1,16 @@
+"""The ``ladder`` console command: the Flask CLI bound to the app factory."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=lambda: _create_app(), help="Ladder command line.")
+    cli.main(prog_name="ladder")
+
+
+def _create_app():  # type: ignore[no-untyped-def]
+    from app import create_app
+
+    return create_app()

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from flask import redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select, text
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.main import bp
+from app.security import is_safe_redirect, public, signed_in
+from app.services.permissions import visible_business_lines
+from models import LOCALES, BusinessLine, User
+
+
+@bp.route("/")
+@signed_in
+def home() -> str:
+    lines = visible_business_lines(current_user).where(BusinessLine.active.is_(True))
+    my_lines = list(db.session.scalars(lines.order_by(BusinessLine.code)))
+    counts = {
+        "business_lines": db.session.scalar(select(func.count()).select_from(BusinessLine)),
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "lines_without_director": db.session.scalar(
+            select(func.count()).select_from(BusinessLine).where(~BusinessLine.directors.any())
+        ),
+    }
+    return render_template("main/home.html", my_lines=my_lines, counts=counts)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language() -> Response:
+    locale = request.form.get("locale", "")
+    if locale in LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+    target = request.form.get("next", "")
+    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@bp.route("/readyz")
+@public
+def readyz() -> tuple[dict[str, str], int]:
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ready"}, 200

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.extensions import db
+from app.org import bp
+from app.org.forms import BusinessLineForm, UserForm
+from app.pagination import paginate
+from app.security import roles, signed_in
+from app.services.errors import ServiceError, StaleEdit
+from app.services.org import save_business_line, save_user
+from app.services.permissions import (
+    MANAGERS,
+    can_manage_user,
+    get_visible_business_line_or_404,
+    visible_business_lines,
+)
+from models import BusinessLine, Role, User
+
+
+def _show_service_error(form: BusinessLineForm | UserForm, error: ServiceError) -> None:
+    if isinstance(error, StaleEdit):
+        return  # the form shows the stale notice with the values saved meanwhile
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+def _refresh_version(
+    form: BusinessLineForm | UserForm, obj: BusinessLine | User | None, error: ServiceError
+) -> dict[str, dict[str, object]] | None:
+    """After a stale save, keep what was typed and arm the form with the current version,
+    so saving again is a deliberate overwrite of the changes shown."""
+    if not isinstance(error, StaleEdit) or obj is None:
+        return None
+    form.version.data = str(obj.version)
+    return error.changes
+
+
+@bp.route("/business-lines")
+@signed_in
+def business_lines() -> str:
+    q = request.args.get("q", "").strip()[:100]
+    stmt = visible_business_lines(current_user).options(selectinload(BusinessLine.directors))
+    if q:
+        stmt = stmt.where(
+            or_(
+                BusinessLine.code.icontains(q, autoescape=True),
+                BusinessLine.name.icontains(q, autoescape=True),
+            )
+        )
+    page = paginate(stmt.order_by(BusinessLine.code))
+    return render_template("org/business_lines.html", page=page, q=q)
+
+
+@bp.route("/business-lines/<int:business_line_id>")
+@signed_in
+def business_line(business_line_id: int) -> str:
+    line = get_visible_business_line_or_404(current_user, business_line_id)
+    return render_template("org/business_line.html", line=line)
+
+
+def _director_choices() -> list[SelectChoice]:
+    directors = db.session.scalars(
+        select(User).where(User.role == Role.DIRECTOR).order_by(User.display_name)
+    )
+    return [SelectChoice(u.id, f"{u.display_name} <{u.email}>") for u in directors]
+
+
+@bp.route("/business-lines/new", methods=["GET", "POST"], endpoint="new_business_line")
+@bp.route("/business-lines/<int:business_line_id>/edit", methods=["GET", "POST"])
+@roles(*MANAGERS)
+def edit_business_line(business_line_id: int | None = None) -> str | Response:
+    line = db.session.get(BusinessLine, business_line_id) if business_line_id else None
+    if business_line_id and line is None:
+        abort(404)
+    form = BusinessLineForm(obj=line)
+    form.directors.choices = _director_choices()
+    if line is not None and request.method == "GET":
+        form.directors.data = [d.id for d in line.directors]
+    if form.validate_on_submit():
+        try:
+            line = save_business_line(
+                current_user,
+                line,
+                code=form.code.data or "",
+                name=form.name.data or "",
+                description=form.description.data or "",
+                active=form.active.data,
+                director_ids=form.directors.data or [],
+                version=int(form.version.data) if form.version.data else None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _show_service_error(form, error)
+            stale = _refresh_version(form, line, error)
+            return render_template(
+                "org/business_line_form.html", form=form, line=line, stale=stale
+            ), 409 if stale is not None else 422
+        flash(_("Business line %(code)s saved.", code=line.code), "success")
+        return redirect(url_for("org.business_line", business_line_id=line.id))
+    return render_template("org/business_line_form.html", form=form, line=line, stale=None)
+
+
+@bp.route("/users")
+@roles(*MANAGERS)
+def users() -> str:
+    q = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    stmt = select(User).options(selectinload(User.business_lines))
+    if q:
+        stmt = stmt.where(
+            or_(
+                User.email.icontains(q, autoescape=True),
+                User.display_name.icontains(q, autoescape=True),
+            )
+        )
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == Role(role))
+    page = paginate(stmt.order_by(User.email))
+    return render_template("org/users.html", page=page, q=q, role=role)
+
+
+@bp.route("/users/new", methods=["GET", "POST"], endpoint="new_user")
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles(*MANAGERS)
+def edit_user(user_id: int | None = None) -> str | Response:
+    user = db.session.get(User, user_id) if user_id else None
+    if (user_id and user is None) or not can_manage_user(current_user, user):
+        abort(404 if user is None and user_id else 403)
+    form = UserForm(obj=user)
+    if current_user.role is not Role.ADMIN:
+        form.role.choices = [c for c in form.role.choices if c.value != Role.ADMIN.value]
+    form.business_lines.choices = [
+        SelectChoice(bl.id, f"{bl.code} {bl.name}")
+        for bl in db.session.scalars(select(BusinessLine).order_by(BusinessLine.code))
+    ]
+    if user is not None and request.method == "GET":
+        form.role.data = user.role.value
+        form.business_lines.data = [bl.id for bl in user.business_lines]
+    if form.validate_on_submit():
+        try:
+            user = save_user(
+                current_user,
+                user,
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                role=Role(form.role.data),
+                locale=form.locale.data or "zh_CN",
+                active=form.active.data,
+                password=form.password.data or None,
+                business_line_ids=form.business_lines.data or [],
+                version=int(form.version.data) if form.version.data else None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _show_service_error(form, error)
+            stale = _refresh_version(form, user, error)
+            return render_template(
+                "org/user_form.html", form=form, user=user, stale=stale
+            ), 409 if stale is not None else 422
+        flash(_("Account %(email)s saved.", email=user.email), "success")
+        return redirect(url_for("org.users"))
+    return render_template("org/user_form.html", form=form, user=user, stale=None)

@@ -1,0 +1,90 @@
+"""Who may use which route.
+
+Every view declares its audience with exactly one of the decorators below; a
+``before_request`` hook refuses any endpoint that declares nothing (fail closed), and a
+test walks ``app.url_map`` so an undeclared route is caught before it ships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from models import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+ALL_ROLES = frozenset(Role)
+
+
+def _declare(view: F, audience: frozenset[Role] | str) -> F:
+    view.access = audience  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: F) -> F:
+    """Anyone, signed in or not (sign-in page, health checks, anonymous surveys)."""
+    return _declare(view, PUBLIC)
+
+
+def signed_in(view: F) -> F:
+    """Any active signed-in user, whatever the role."""
+    return _declare(view, SIGNED_IN)
+
+
+def roles(*allowed: Role) -> Callable[[F], F]:
+    """Signed-in users with one of ``allowed`` roles; others get 403."""
+
+    def decorator(view: F) -> F:
+        return _declare(view, frozenset(allowed))
+
+    return decorator
+
+
+def declared_access(endpoint: str | None) -> frozenset[Role] | str | None:
+    if endpoint is None:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access", None)
+
+
+def enforce_declared_access() -> Any:
+    """``before_request`` hook: apply the declaration of the matched endpoint."""
+    if request.endpoint is None:  # 404s and 405s: let Flask answer them
+        return None
+    if request.endpoint == "static":
+        return None
+    access = declared_access(request.endpoint)
+    if access is None:
+        current_app.logger.error("route %s declares no access rule", request.endpoint)
+        abort(403)
+    if access == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    if access == SIGNED_IN:
+        return None
+    if current_user.role not in access:
+        abort(403)
+    return None
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Only same-site, path-only targets: no scheme, host, ``//`` or backslash tricks."""
+    if not target:
+        return False
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and (not target.startswith("//"))
+    )
