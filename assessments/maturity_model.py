@@ -37,6 +37,7 @@ __all__ = [
     "Text",
     "UnknownModelError",
     "builtin_model_keys",
+    "builtin_model_path",
     "builtin_model_paths",
     "load_builtin_model",
     "load_model_file",
@@ -1015,6 +1016,14 @@ def _builtin_index() -> dict[str, Path]:
     for path in builtin_model_paths():
         index.setdefault(_declared_key(path), path)
     return index
+
+
+def builtin_model_path(key: str) -> Path:
+    """The file of built-in model ``key``; UnknownModelError if there is none."""
+    index = _builtin_index()
+    if key not in index:
+        raise UnknownModelError(key, sorted(index))
+    return index[key]
 
 
 def builtin_model_keys() -> list[str]:

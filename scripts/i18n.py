@@ -1,8 +1,8 @@
 """Keep the translation catalogs in step with the source.
 
 ``python scripts/i18n.py update`` extracts every string, merges it into the zh_CN and en
-catalogs, fills zh_CN from ``scripts/zh_cn.tsv`` (msgid TAB translation, one per line; the
-file is the translators' working copy) and en with the English source text, then compiles.
+catalogs, fills zh_CN from ``scripts/zh_cn/*.tsv`` (msgid TAB translation, one per line; one
+file per area, the translators' working copy) and en with the English source, then compiles.
 ``python scripts/i18n.py check`` fails when a string is missing or untranslated.
 """
 
@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "app" / "translations"
-ZH_TSV = Path(__file__).with_name("zh_cn.tsv")
+ZH_TSV_DIR = Path(__file__).with_name("zh_cn")
 POT = ROOT / "build" / "messages.pot"
 # Babel names Simplified Chinese ``zh_Hans_CN``; gettext looks for that folder (or ``zh``).
 CATALOG_DIRS = {"zh_CN": "zh_Hans_CN", "en": "en"}
@@ -50,7 +50,12 @@ def extract() -> None:
 
 def zh_table() -> dict[str, str]:
     table = {}
-    for line in ZH_TSV.read_text(encoding="utf-8").splitlines():
+    lines = [
+        line
+        for path in sorted(ZH_TSV_DIR.glob("*.tsv"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    for line in lines:
         if line.strip() and not line.startswith("#"):
             source, _, target = line.partition("\t")
             table[source.replace("\\n", "\n")] = target.replace("\\n", "\n")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from app.commands.demo import demo_command
+from app.commands.models import model_group, score_command
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(demo_command)
+    for command in (demo_command, model_group, score_command):
+        app.cli.add_command(command)
