@@ -37,6 +37,10 @@ def demo_command(size: str, reset: bool, output_format: str) -> None:
         ) as bar:
             demo.seed_organisation(size, progress=bar.update)
         db.session.commit()
+        for label, step in demo.demo_steps():
+            with click.progressbar(length=100, label=label, file=sys.stderr) as bar:
+                step(size, bar.update)
+            db.session.commit()
     accounts = list(demo.demo_accounts())
     if output_format == "json":
         click.echo(

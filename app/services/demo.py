@@ -105,6 +105,25 @@ def seed_organisation(size: str, progress: Callable[[int], None] = lambda _n: No
         progress(1)
 
 
+#: Each area seeds its own demo data after the organisation, in this order. A step takes the
+#: size ("small" or "large") and a progress callback (called with a count of work done).
+DemoStep = Callable[[str, Callable[[int], None]], None]
+DEMO_STEPS: list[tuple[str, str]] = [
+    # ("label shown in the progress bar", "module:function"),
+]
+
+
+def demo_steps() -> list[tuple[str, DemoStep]]:
+    """Import each step lazily, so an area's seeding code loads only for the demo."""
+    import importlib
+
+    steps = []
+    for label, target in DEMO_STEPS:
+        module_name, _, function = target.partition(":")
+        steps.append((label, getattr(importlib.import_module(module_name), function)))
+    return steps
+
+
 def demo_accounts() -> Iterator[DemoAccount]:
     users = db.session.scalars(
         select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id)
