@@ -1,0 +1,489 @@
+"""Theme clustering of pain points: short free-text complaints, mostly Chinese.
+
+Pipeline (:func:`cluster_texts`):
+
+1. **Tokens** (:mod:`assessments.text`): jieba words, Chinese character bigrams and the PMO
+   concepts a text mentions, in Chinese or English.
+2. **Vectors**: one sublinear TF-IDF block per token kind, L2-normalised and weighted.
+3. **Area affinity**: when process-area profiles are given, each text's cosine similarity to
+   every area, measured in the areas' own vocabulary (IDF over the areas, so a term shared
+   by every area counts least). Two complaints that never share a word but both read
+   like "requirements management" land close together, in either language.
+4. **k-means** (k-means++, several starts, fixed seed) on the L2-normalised concatenation —
+   spherical k-means in effect. With ``k=None``, k is the best cosine silhouette over
+   2..min(15, n/5) on a sample.
+5. **Themes**: sorted by size; labelled by the terms most frequent in the theme relative to
+   the whole set; mapped to the areas closest to the theme's centroid.
+
+Texts without any content (blank, punctuation, "无", "N/A") are not clustered: they form a
+theme of their own, labelled ``(空白)`` / ``(blank)``, counted in ``k``.
+
+Everything is deterministic for a given input, seed and library version; nothing is read
+from the network or from disk at run time besides jieba's built-in dictionary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+from assessments.text import STOP_ZH, Tokens, tokenize
+
+__all__ = [
+    "AreaProfile",
+    "ClusteringResult",
+    "Theme",
+    "ThemeModel",
+    "assign_to_themes",
+    "cluster_texts",
+    "result_to_dict",
+]
+
+ProgressCallback = Callable[[int, int], None]
+FloatArray = NDArray[np.float64]
+Vectorizers = tuple[tuple[str, float, TfidfVectorizer], ...]
+"""(token kind, block weight, fitted vectorizer) for each token block."""
+
+# Relative weights of the token blocks and of the area-affinity block. Measured on the
+# labelled pain points (benchmarks/cluster_quality.py); the results are flat around them.
+_BLOCKS: tuple[tuple[str, float], ...] = (("words", 1.0), ("bigrams", 0.7), ("concepts", 0.7))
+_AREA_WEIGHT = 1.2
+
+MAX_AUTO_K = 15
+_MIN_PER_THEME = 5  # auto k never exceeds n / 5
+_SILHOUETTE_SAMPLE = 2500
+_N_INIT = 30
+_N_INIT_SEARCH = 3
+
+LABEL_TERMS = 3
+MAX_TERMS = 8
+MAX_REPRESENTATIVES = 5
+MAX_AREAS = 3
+_AREA_MIN_SIMILARITY = 0.1
+_AREA_RELATIVE = 0.6
+
+_BLANK_LABEL = {"zh": "(空白)", "en": "(blank)"}
+# Words every PMO complaint may use; they say nothing about a theme.
+_LABEL_STOP = frozenset({"项目", "公司", "工作", "个人", "project", "work", "company"}) | STOP_ZH
+_QUANTITY = re.compile(r"^[0-9一二三四五六七八九十两几半每]+[个次天周月年遍下点倍多号]")
+
+
+@dataclass(frozen=True, slots=True)
+class AreaProfile:
+    """What a process area is about, as one bilingual text (names, purpose, practices,
+    keywords joined); used to guide the clustering and to map themes to areas."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A cluster of texts. ``representative`` are row indices of its most central texts."""
+
+    id: int
+    label: str
+    size: int
+    terms: tuple[str, ...]
+    process_areas: tuple[str, ...]
+    representative: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeModel:
+    """The fitted state :func:`assign_to_themes` needs to place new texts in old themes."""
+
+    vectorizers: Vectorizers
+    area_space: _AreaSpace | None
+    centroids: FloatArray
+    """Unit-length theme centroids in the clustering space, one row per content theme."""
+    theme_ids: tuple[int, ...]
+    """Theme id of each centroid row."""
+    blank_theme: int | None
+    """Theme of contentless texts; ``None`` when the input had none."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusteringResult:
+    """Themes (ids 0..k-1, largest first) and the theme id of every input row.
+
+    ``quality`` holds diagnostics (silhouette, per-k silhouettes when k was chosen, blank
+    rows); ``state`` is what :func:`assign_to_themes` needs and is not part of the output.
+    """
+
+    k: int
+    themes: tuple[Theme, ...]
+    assignments: tuple[int, ...]
+    quality: dict[str, Any]
+    state: ThemeModel | None = field(default=None, compare=False, repr=False)
+
+
+def _identity(tokens: Sequence[str]) -> Sequence[str]:
+    return tokens
+
+
+def _fit_vectorizers(tokens: Sequence[Tokens]) -> Vectorizers:
+    """One sublinear TF-IDF vectorizer per token kind, skipping kinds that hold no token at
+    all (e.g. bigrams of an English-only input)."""
+    fitted = []
+    for kind, weight in _BLOCKS:
+        docs = [getattr(t, kind) for t in tokens]
+        if any(docs):
+            vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+            fitted.append((kind, weight, vectorizer.fit(docs)))
+    return tuple(fitted)
+
+
+@dataclass(frozen=True, slots=True)
+class _AreaSpace:
+    """Process areas as vectors in their own vocabulary, IDF taken over the areas."""
+
+    codes: tuple[str, ...]
+    vectorizers: Vectorizers
+    matrix: sp.csr_matrix
+
+    @classmethod
+    def fit(cls, areas: Sequence[AreaProfile]) -> _AreaSpace | None:
+        tokens = [tokenize(area.text) for area in areas]
+        vectorizers = _fit_vectorizers(tokens)
+        if not vectorizers:
+            return None
+        return cls(tuple(a.code for a in areas), vectorizers, _embed(tokens, vectorizers))
+
+    def similarity(self, tokens: Sequence[Tokens]) -> FloatArray:
+        """Cosine similarity (rows: texts, columns: areas)."""
+        sims = _embed(tokens, self.vectorizers) @ self.matrix.T
+        return np.asarray(sims.toarray(), dtype=np.float64)
+
+
+def _embed(tokens: Sequence[Tokens], vectorizers: Vectorizers) -> sp.csr_matrix:
+    blocks = [
+        weight * normalize(vectorizer.transform([getattr(t, kind) for t in tokens]))
+        for kind, weight, vectorizer in vectorizers
+    ]
+    return normalize(sp.hstack(blocks, format="csr"))
+
+
+def _features(
+    tokens: Sequence[Tokens], vectorizers: Vectorizers, area_space: _AreaSpace | None
+) -> tuple[sp.csr_matrix, FloatArray | None]:
+    """The clustering space (text blocks + area affinity) and the raw area similarities."""
+    text_part = _embed(tokens, vectorizers)
+    if area_space is None:
+        return text_part, None
+    sims = area_space.similarity(tokens)
+    affinity = sp.csr_matrix(_AREA_WEIGHT * normalize(sims), dtype=np.float32)
+    return normalize(sp.hstack([text_part, affinity], format="csr")), sims
+
+
+def _distinct_rows(matrix: sp.csr_matrix) -> int:
+    seen = set()
+    for i in range(matrix.shape[0]):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        row = np.round(matrix.data[start:end], 5)
+        seen.add((matrix.indices[start:end].tobytes(), row.tobytes()))
+    return len(seen)
+
+
+def _kmeans(matrix: sp.csr_matrix, k: int, seed: int, n_init: int) -> KMeans:
+    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(matrix)
+
+
+def _choose_k(
+    matrix: sp.csr_matrix, distinct: int, seed: int, tick: Callable[[], None], stages: int
+) -> tuple[int, dict[str, float]]:
+    """The k in 2..min(15, n/5) with the best cosine silhouette on a sample."""
+    n = matrix.shape[0]
+    k_max = min(MAX_AUTO_K, max(2, n // _MIN_PER_THEME), distinct, n - 1)
+    if k_max < 2:
+        for _ in range(stages):
+            tick()
+        return 1, {}
+    rng = np.random.default_rng(seed)
+    sample = matrix
+    if n > _SILHOUETTE_SAMPLE:
+        rows = np.sort(rng.choice(n, size=_SILHOUETTE_SAMPLE, replace=False))
+        sample = matrix[rows]
+    sample_distinct = _distinct_rows(sample) if sample is not matrix else distinct
+    scores: dict[str, float] = {}
+    candidates = range(2, k_max + 1)
+    for k in candidates:
+        if k < min(sample_distinct, sample.shape[0]):
+            labels = _kmeans(sample, k, seed, _N_INIT_SEARCH).labels_
+            if len(set(labels.tolist())) > 1:
+                score = float(silhouette_score(sample, labels, metric="cosine"))
+                scores[str(k)] = round(score, 4)
+        tick()
+    for _ in range(stages - len(candidates)):
+        tick()
+    if not scores:  # the sample was too uniform to score any split
+        return 2, scores
+    best = max(scores, key=lambda k: (scores[k], -int(k)))
+    return int(best), scores
+
+
+def _surface_forms(tokens: Sequence[Tokens]) -> dict[str, str]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for t in tokens:
+        counts.update(t.surfaces)
+    forms: dict[str, str] = {}
+    for (stem, word), _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        forms.setdefault(stem, word)
+    return forms
+
+
+def _document_frequencies(rows: Sequence[Tokens]) -> Counter[str]:
+    df: Counter[str] = Counter()
+    for t in rows:
+        df.update({*t.words, *t.bigrams})
+    return df
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """What labelling needs to know about the whole input."""
+
+    document_frequency: Counter[str]
+    words: frozenset[str]
+    """Words of at least two texts: a character bigram may label a theme only if it is one
+    (so "变更" may, the accidental "求变" may not)."""
+    forms: dict[str, str]
+    n: int
+
+    @classmethod
+    def of(cls, tokens: Sequence[Tokens]) -> _Vocabulary:
+        word_df = Counter(w for t in tokens for w in set(t.words))
+        words = frozenset(w for w, df in word_df.items() if df >= 2)
+        return cls(_document_frequencies(tokens), words, _surface_forms(tokens), len(tokens))
+
+
+def _theme_terms(members: Sequence[Tokens], vocab: _Vocabulary, min_df: int = 2) -> tuple[str, ...]:
+    """Terms frequent in the theme and rarer elsewhere.
+
+    Score = p_theme · log(1 + p_theme / p_all) over document frequencies, from words and
+    from character bigrams that are words elsewhere in the input; single characters count
+    half, and a bigram overlapping an already chosen term is dropped. Terms of a single
+    text are used only when the theme has nothing better.
+    """
+    local = _document_frequencies(members)
+    theme_words = {w for t in members for w in t.words}
+    size = len(members)
+    scored: list[tuple[float, str]] = []
+    for term, df in local.items():
+        if df < min_df or term in _LABEL_STOP or _QUANTITY.match(term):
+            continue
+        is_word = term in theme_words
+        if not is_word and term not in vocab.words:
+            continue
+        p_theme = df / size
+        score = p_theme * math.log1p(p_theme * vocab.n / vocab.document_frequency[term])
+        if not is_word:
+            score *= 0.8
+        elif len(term) == 1:
+            score *= 0.5
+        scored.append((score, term))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    chosen: list[str] = []
+    for _, term in scored:
+        if term in chosen or (
+            term not in theme_words and any(term in c or c in term for c in chosen)
+        ):
+            continue
+        chosen.append(term)
+        if len(chosen) == MAX_TERMS:
+            break
+    if not chosen and min_df > 1:
+        return _theme_terms(members, vocab, min_df=1)
+    return tuple(vocab.forms.get(term, term) for term in chosen)
+
+
+def _theme_areas(centroid_sims: FloatArray, codes: Sequence[str]) -> tuple[str, ...]:
+    order = np.argsort(-centroid_sims, kind="stable")
+    best = float(centroid_sims[order[0]]) if len(order) else 0.0
+    if best < _AREA_MIN_SIMILARITY:
+        return ()
+    floor = max(_AREA_MIN_SIMILARITY, _AREA_RELATIVE * best)
+    return tuple(codes[i] for i in order[:MAX_AREAS] if centroid_sims[i] >= floor)
+
+
+def _representatives(
+    matrix: sp.csr_matrix,
+    local: NDArray[np.intp],
+    rows: NDArray[np.intp],
+    centroid: FloatArray,
+) -> tuple[int, ...]:
+    """Input rows of the members closest to the centroid, ties by row."""
+    sims = np.round(np.asarray(matrix[local] @ centroid).ravel(), 6)
+    order = np.lexsort((local, -sims))
+    return tuple(int(rows[local[i]]) for i in order[:MAX_REPRESENTATIVES])
+
+
+def _sample_silhouette(matrix: sp.csr_matrix, labels: NDArray[np.intp], seed: int) -> float:
+    n = matrix.shape[0]
+    if n > _SILHOUETTE_SAMPLE:
+        rows = np.sort(np.random.default_rng(seed).choice(n, _SILHOUETTE_SAMPLE, replace=False))
+        matrix, labels = matrix[rows], labels[rows]
+    if not 1 < len(set(labels.tolist())) < matrix.shape[0]:
+        return 0.0
+    return round(float(silhouette_score(matrix, labels, metric="cosine")), 4)
+
+
+def _blank_only(n: int, quality: dict[str, Any], lang: str) -> ClusteringResult:
+    if not n:
+        return ClusteringResult(0, (), (), quality, None)
+    label = _BLANK_LABEL.get(lang, _BLANK_LABEL["en"])
+    theme = Theme(0, label, n, (), (), ())
+    empty_state = ThemeModel((), None, np.zeros((0, 0)), (), 0)
+    return ClusteringResult(1, (theme,), (0,) * n, quality, empty_state)
+
+
+def cluster_texts(
+    texts: Sequence[str],
+    *,
+    k: int | None = None,
+    areas: Sequence[AreaProfile] = (),
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    lang: str = "zh",
+) -> ClusteringResult:
+    """Group ``texts`` into themes. ``k=None`` chooses k; a given ``k`` is clamped to the
+    number of distinct texts. ``areas`` guide the grouping and name each theme's process
+    areas. ``progress(done, total)`` is called at stage boundaries."""
+    if k is not None and k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    k_stages = MAX_AUTO_K - 1 if k is None else 0
+    total = 4 + k_stages
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    tokens = [tokenize(text) for text in texts]
+    tick()
+    rows = np.array([i for i, t in enumerate(tokens) if not t.empty], dtype=np.intp)
+    blank_rows = [i for i, t in enumerate(tokens) if t.empty]
+    content = [tokens[i] for i in rows]
+
+    quality: dict[str, Any] = {"n": len(texts), "blank": len(blank_rows), "k_auto": k is None}
+    if not content:
+        while done < total:
+            tick()
+        return _blank_only(len(texts), quality, lang)
+
+    vectorizers = _fit_vectorizers(content)
+    area_space = _AreaSpace.fit(areas) if areas else None
+    matrix, area_sims = _features(content, vectorizers, area_space)
+    distinct = _distinct_rows(matrix)
+    tick()
+
+    if k is None:
+        n_clusters, scores = _choose_k(matrix, distinct, seed, tick, k_stages)
+        quality["silhouette_by_k"] = scores
+    else:
+        n_clusters = min(k, distinct)
+    if n_clusters > 1:
+        labels = _kmeans(matrix, n_clusters, seed, _N_INIT).labels_.astype(np.intp)
+    else:
+        labels = np.zeros(len(content), dtype=np.intp)
+    tick()
+
+    # (input rows, rows of `content`) per theme; blank texts are a theme without content.
+    groups = [(rows[labels == c], np.flatnonzero(labels == c)) for c in range(n_clusters)]
+    if blank_rows:
+        groups.append((np.array(blank_rows, dtype=np.intp), np.array([], dtype=np.intp)))
+    groups = [g for g in groups if len(g[0])]
+    groups.sort(key=lambda group: (-len(group[0]), int(group[0][0])))
+
+    vocab = _Vocabulary.of(content)
+    assignments = np.zeros(len(texts), dtype=np.intp)
+    themes: list[Theme] = []
+    centroids: list[FloatArray] = []
+    theme_ids: list[int] = []
+    blank_theme: int | None = None
+    for theme_id, (members, local) in enumerate(groups):
+        assignments[members] = theme_id
+        if len(local) == 0:
+            blank_theme = theme_id
+            label = _BLANK_LABEL.get(lang, _BLANK_LABEL["en"])
+            themes.append(Theme(theme_id, label, len(members), (), (), ()))
+            continue
+        centroid = np.asarray(matrix[local].mean(axis=0)).ravel()
+        centroid /= np.linalg.norm(centroid) or 1.0
+        centroids.append(centroid)
+        theme_ids.append(theme_id)
+        terms = _theme_terms([content[i] for i in local], vocab)
+        codes: tuple[str, ...] = ()
+        if area_sims is not None and area_space is not None:
+            codes = _theme_areas(area_sims[local].mean(axis=0), area_space.codes)
+        representative = _representatives(matrix, local, rows, centroid)
+        label = " / ".join(terms[:LABEL_TERMS])
+        themes.append(Theme(theme_id, label, len(members), terms, codes, representative))
+    tick()
+
+    if n_clusters > 1 and len(content) > n_clusters:
+        quality["silhouette"] = _sample_silhouette(matrix, labels, seed)
+    state = ThemeModel(
+        vectorizers=vectorizers,
+        area_space=area_space,
+        centroids=np.vstack(centroids),
+        theme_ids=tuple(theme_ids),
+        blank_theme=blank_theme,
+    )
+    return ClusteringResult(
+        k=len(themes),
+        themes=tuple(themes),
+        assignments=tuple(int(a) for a in assignments),
+        quality=quality,
+        state=state,
+    )
+
+
+def assign_to_themes(state: ThemeModel, texts: Sequence[str]) -> tuple[int, ...]:
+    """The theme id of each new text: the theme whose centroid is nearest (cosine), without
+    re-clustering. Contentless texts go to the blank theme (theme 0 when there is none);
+    texts sharing no term with the fitted vocabulary go to the largest content theme."""
+    tokens = [tokenize(text) for text in texts]
+    fallback = state.blank_theme if state.blank_theme is not None else 0
+    if not state.theme_ids or not tokens:
+        return tuple(fallback for _ in tokens)
+    matrix, _ = _features(tokens, state.vectorizers, state.area_space)
+    nearest = np.argmax(np.asarray(matrix @ state.centroids.T), axis=1)
+    return tuple(
+        fallback if t.empty else state.theme_ids[int(i)]
+        for t, i in zip(tokens, nearest, strict=True)
+    )
+
+
+def result_to_dict(result: ClusteringResult) -> dict[str, Any]:
+    """The ``ladder cluster --format json`` document (see DOMAIN.md)."""
+    return {
+        "k": result.k,
+        "themes": [
+            {
+                "id": theme.id,
+                "label": theme.label,
+                "size": theme.size,
+                "terms": list(theme.terms),
+                "process_areas": list(theme.process_areas),
+            }
+            for theme in result.themes
+        ],
+        "assignments": list(result.assignments),
+    }

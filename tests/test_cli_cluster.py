@@ -1,0 +1,137 @@
+"""``ladder cluster`` on real files, as DOMAIN.md describes it."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from tests.test_cli_models import ladder
+
+PAIN_POINTS = [
+    "需求老是变，开发做到一半客户又改主意了",
+    "需求文档太粗，细节只能靠猜",
+    "客户口头提的需求没人记录，后面扯皮",
+    "测试时间被压缩，上线后bug很多",
+    "缺陷太多，测试环境经常不可用",
+    "回归测试没做完就发布了，线上出问题",
+    "供应商交货总是延期，没人跟进",
+    "外包团队质量差，验收标准不清楚",
+    "Supplier deliveries are always late and nobody follows up",
+    "代码分支太乱，不知道哪个是发布版本",
+    "版本管理混乱，配置文件经常被覆盖",
+    "Nobody knows which build went to production",
+]
+
+
+def write_csv(path, rows, column="痛点", encoding="utf-8", delimiter=","):
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(["编号", column])
+        for n, text in enumerate(rows, start=1):
+            writer.writerow([n, text])
+    return path
+
+
+def run_json(tmp_path, *args):
+    result = ladder("cluster", *args, "--format", "json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_cluster_csv_prints_themes_and_an_assignment_per_row(tmp_path):
+    path = write_csv(tmp_path / "p.csv", PAIN_POINTS)
+    data = run_json(tmp_path, str(path), "--text-column", "痛点", "--k", "4")
+    assert set(data) == {"k", "themes", "assignments"}
+    assert data["k"] == 4
+    assert len(data["themes"]) == 4
+    assert len(data["assignments"]) == len(PAIN_POINTS)
+    assert {t["id"] for t in data["themes"]} == set(data["assignments"])
+    for theme in data["themes"]:
+        assert set(theme) == {"id", "label", "size", "terms", "process_areas"}
+        assert theme["label"]
+        assert theme["size"] == data["assignments"].count(theme["id"])
+    # the two supplier complaints, in Chinese and in English, share a theme mapped to SAM
+    supplier = data["assignments"][6]
+    assert data["assignments"][8] == supplier
+    assert "SAM" in data["themes"][supplier]["process_areas"]
+
+
+def test_same_file_gives_the_same_result(tmp_path):
+    path = write_csv(tmp_path / "p.csv", PAIN_POINTS)
+    first = run_json(tmp_path, str(path), "--text-column", "痛点")
+    second = run_json(tmp_path, str(path), "--text-column", "痛点", "--k", "auto")
+    assert first == second
+
+
+@pytest.mark.parametrize("kind", ["tsv", "gb18030", "xlsx"])
+def test_tsv_gb18030_and_excel_files_are_read(tmp_path, kind):
+    if kind == "tsv":
+        path = write_csv(tmp_path / "p.tsv", PAIN_POINTS, delimiter="\t")
+    elif kind == "gb18030":
+        path = write_csv(tmp_path / "p.csv", PAIN_POINTS, encoding="gb18030")
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["编号", "痛点"])
+        for n, text in enumerate(PAIN_POINTS, start=1):
+            sheet.append([n, text])
+        path = tmp_path / "p.xlsx"
+        workbook.save(path)
+    data = run_json(tmp_path, str(path), "--text-column", "痛点", "--k", "3")
+    assert len(data["assignments"]) == len(PAIN_POINTS)
+
+
+def test_single_row_gives_one_theme(tmp_path):
+    path = write_csv(tmp_path / "p.csv", ["会议太多，没时间干活"])
+    data = run_json(tmp_path, str(path), "--text-column", "痛点")
+    assert data["k"] == 1
+    assert data["assignments"] == [0]
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("missing-column", ["--text-column", "text"], "no column 'text'"),
+        ("not-excel", ["--text-column", "痛点"], "not an Excel"),
+        ("unknown-type", ["--text-column", "痛点"], "unsupported file type"),
+        ("empty", ["--text-column", "痛点"], "no header row"),
+    ],
+)
+def test_bad_files_fail_with_a_message(tmp_path, setup, args, message):
+    if setup == "missing-column":
+        path = write_csv(tmp_path / "p.csv", PAIN_POINTS)
+    elif setup == "not-excel":
+        path = tmp_path / "p.xlsx"
+        path.write_text("this is not a workbook")
+    elif setup == "unknown-type":
+        path = tmp_path / "p.pdf"
+        path.write_bytes(b"%PDF")
+    else:
+        path = tmp_path / "p.csv"
+        path.write_text("")
+    result = ladder("cluster", str(path), *args, "--format", "json", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_large_file_shows_progress_on_stderr_only(tmp_path):
+    rows = [f"{text}（第{n}次）" for n in range(100) for text in PAIN_POINTS]
+    path = write_csv(tmp_path / "p.csv", rows)
+    result = ladder(
+        "cluster",
+        str(path),
+        "--text-column",
+        "痛点",
+        "--k",
+        "5",
+        "--format",
+        "json",
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Clustering 1200 rows" in result.stderr
+    assert len(json.loads(result.stdout)["assignments"]) == 1200
