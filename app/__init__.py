@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from app.config import load_config
 from app.database import init_request_transaction
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.i18n import init_i18n
+from app.request_log import init_request_logging
 from app.security import enforce_declared_access
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
@@ -28,6 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    if app.config.get("LADDER_PROXY_FIX"):
+        # Behind a load balancer: trust one hop of X-Forwarded-For/-Proto/-Host, so rate limits
+        # see the client's address and HTTPS is recognised.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    init_request_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -75,6 +83,8 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

@@ -52,4 +52,6 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PER_PAGE": 20,
+        "LADDER_JSON_LOGS": env.get("LADDER_JSON_LOGS", "0") == "1",
+        "LADDER_PROXY_FIX": env.get("LADDER_PROXY_FIX", "0") == "1",
     }

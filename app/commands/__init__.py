@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.commands.backup import backup_command, restore_command
 from app.commands.cluster import cluster_command
 from app.commands.demo import demo_command
 from app.commands.models import model_group, score_command
 
 
 def register_commands(app: Flask) -> None:
-    for command in (demo_command, model_group, score_command, cluster_command):
+    for command in (
+        demo_command,
+        model_group,
+        score_command,
+        cluster_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)

@@ -1,0 +1,194 @@
+"""Complete, versioned backups of Ladder's data, independent of the database engine.
+
+An archive is a zip with ``manifest.json`` (format version, schema revision, row counts,
+checksums) and one JSON Lines file per table. It restores into an empty database at the same
+schema revision, of either kind, so a SQLite pilot can move to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, Date, DateTime, Enum, Table, func, select, text
+from sqlalchemy.engine import Engine
+
+from models import Base
+
+FORMAT = "ladder-backup"
+FORMAT_VERSION = 1
+BATCH = 2000
+
+
+class BackupError(Exception):
+    """The archive cannot be made or restored; nothing was changed."""
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        # Ladder stores UTC; SQLite hands datetimes back without a zone.
+        aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+        return aware.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _decoder(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    converters: dict[str, Callable[[Any], Any]] = {}
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, DateTime):
+            converters[column.name] = dt.datetime.fromisoformat
+        elif isinstance(kind, Date):
+            converters[column.name] = dt.date.fromisoformat
+        elif isinstance(kind, Enum) and kind.enum_class is not None:
+            converters[column.name] = kind.enum_class
+
+    def decode(row: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: (converters[key](value) if value is not None and key in converters else value)
+            for key, value in row.items()
+        }
+
+    return decode
+
+
+def schema_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    result = connection.execute(select(table).order_by(*order)).mappings()
+    for row in result:
+        yield {key: _encode(value) for key, value in row.items()}
+
+
+def create_backup(
+    engine: Engine, path: Path, progress: Callable[[int], None] = lambda _: None
+) -> dict[str, Any]:
+    """Write every table to ``path`` in one consistent read; return the manifest."""
+    tables: dict[str, dict[str, Any]] = {}
+    with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        revision = schema_revision(connection)
+        if revision is None:
+            raise BackupError("the database has no schema yet: run `ladder db upgrade` first")
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for table in _tables():
+                digest = hashlib.sha256()
+                count = 0
+                with archive.open(f"tables/{table.name}.jsonl", "w") as handle:
+                    for row in _rows(connection, table):
+                        line = json.dumps(row, ensure_ascii=False, sort_keys=True).encode()
+                        handle.write(line + b"\n")
+                        digest.update(line)
+                        count += 1
+                tables[table.name] = {"rows": count, "sha256": digest.hexdigest()}
+                progress(1)
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema_revision": revision,
+                "created_at": dt.datetime.now(dt.UTC).isoformat(),
+                "source_dialect": connection.dialect.name,
+                "tables": tables,
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    return manifest
+
+
+def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except (KeyError, json.JSONDecodeError) as error:
+        raise BackupError("not a Ladder backup: manifest.json is missing or broken") from error
+    if manifest.get("format") != FORMAT:
+        raise BackupError("not a Ladder backup archive")
+    if manifest.get("format_version", 0) > FORMAT_VERSION:
+        raise BackupError("the backup was made by a newer Ladder; upgrade Ladder first")
+    return manifest
+
+
+def _read_rows(
+    archive: zipfile.ZipFile, table: Table, expected: dict[str, Any]
+) -> list[dict[str, Any]]:
+    digest = hashlib.sha256()
+    rows = []
+    with archive.open(f"tables/{table.name}.jsonl") as handle:
+        for line in handle:
+            line = line.rstrip(b"\n")
+            digest.update(line)
+            rows.append(json.loads(line))
+    if len(rows) != expected["rows"] or digest.hexdigest() != expected["sha256"]:
+        raise BackupError(f"table {table.name} in the archive is damaged (checksum mismatch)")
+    return rows
+
+
+def restore_backup(
+    engine: Engine, path: Path, progress: Callable[[int], None] = lambda _: None
+) -> dict[str, Any]:
+    """Load an archive into an empty database at the same schema revision, all or nothing."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BackupError(f"cannot open {path}: not a backup archive") from error
+    with archive, engine.begin() as connection:  # one transaction: all rows or none
+        manifest = read_manifest(archive)
+        revision = schema_revision(connection)
+        if revision != manifest["schema_revision"]:
+            raise BackupError(
+                f"schema revision differs: the database is at {revision or 'none'}, the backup "
+                f"at {manifest['schema_revision']}; run `ladder db upgrade` on an empty "
+                "database of the same release"
+            )
+        for table in _tables():
+            if connection.execute(select(func.count()).select_from(table)).scalar():
+                raise BackupError(
+                    f"the database is not empty (table {table.name} has rows); "
+                    "restore into a new, empty database"
+                )
+        for table in _tables():
+            expected = manifest["tables"].get(table.name, {"rows": 0, "sha256": ""})
+            if expected["rows"]:
+                rows = [_decoder(table)(row) for row in _read_rows(archive, table, expected)]
+                for start in range(0, len(rows), BATCH):
+                    connection.execute(table.insert(), rows[start : start + BATCH])
+            progress(1)
+        if connection.dialect.name == "postgresql":
+            _reset_sequences(connection)
+    return manifest
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """Serial ids continue after the restored rows."""
+    for table in _tables():
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1 and pk[0].autoincrement in (True, "auto") and str(pk[0].type) == "INTEGER":
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "  # noqa: S608
+                    f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def table_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table, encoded as in an archive (for comparing databases)."""
+    with engine.connect() as connection:
+        return {table.name: list(_rows(connection, table)) for table in _tables()}
