@@ -61,8 +61,9 @@ def init_request_logging(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         started = g.get("request_started")
         if started is not None and request.endpoint != "static":
-            from flask_login import current_user
-
+            # Only a user the request already loaded: loading one here, after the response
+            # is built, would re-enter Flask-Login's loaders.
+            user = g.get("_login_user")
             access.info(
                 "%s %s %s",
                 request.method,
@@ -73,9 +74,7 @@ def init_request_logging(app: Flask) -> None:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": current_user.get_id().split(":")[0]
-                    if current_user and current_user.is_authenticated
-                    else None,
+                    "user_id": str(user.id) if getattr(user, "is_authenticated", False) else None,
                 },
             )
         return response

@@ -65,7 +65,8 @@ def password() -> str | Response:
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             change_password(current_user, form.new_password.data or "")
-            login_user(current_user)  # keep this session; the others end with the old token
+            # keep this session (with the new token); the others end with the old one
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
