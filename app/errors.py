@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 
 def _messages() -> dict[int, str]:
@@ -53,6 +53,9 @@ def init_error_handlers(app: Flask) -> None:
     def database_unavailable(error: OperationalError) -> tuple[str | dict[str, object], int]:
         db.session.rollback()
         app.logger.error("database error: %s", error)
+        # Render without the database: the page must not try to load the signed-in user.
+        if "_login_user" not in g or g._login_user is None:
+            g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(Exception)
