@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
+    from app.api.auth import is_api_request, load_user_from_bearer, unauthorized
     from models import User
 
     login_manager.init_app(app)
@@ -66,12 +67,15 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(alternative_id: str) -> User | None:
         user_id, _, token = alternative_id.partition(":")
-        if not user_id.isdigit():
+        if not user_id.isdigit() or is_api_request():  # the API is cookie-less: bearer only
             return None
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or user.session_token != token:
             return None
         return user
+
+    login_manager.request_loader(load_user_from_bearer)
+    login_manager.unauthorized_handler(unauthorized)
 
 
 def _security_headers(response: Response) -> Response:
@@ -89,13 +93,28 @@ def _security_headers(response: Response) -> Response:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
     from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
+    from app.backlog import bp as backlog_bp
+    from app.cycles import bp as cycles_bp
+    from app.findings import bp as findings_bp
     from app.main import bp as main_bp
     from app.org import bp as org_bp
+    from app.profile import bp as profile_bp
+    from app.quickwins import bp as quickwins_bp
+    from app.reports import bp as reports_bp
+    from app.reviews import bp as reviews_bp
+    from app.surveys import bp as surveys_bp
+    from app.themes import bp as themes_bp
 
-    for blueprint in (main_bp, auth_bp, org_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, org_bp, audit_bp, cycles_bp, api_bp, profile_bp):
         app.register_blueprint(blueprint)
+    for blueprint in (surveys_bp, findings_bp, themes_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(reports_bp)
 
 
 def _register_cli(app: Flask) -> None:

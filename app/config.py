@@ -42,6 +42,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("LADDER_REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LADDER_LOGIN_RATE_LIMIT", "10 per minute"),
+        "SURVEY_RATE_LIMIT": env.get("LADDER_SURVEY_RATE_LIMIT", "10 per hour"),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": env.get("LADDER_TIMEZONE", "Asia/Shanghai"),
         "MAX_CONTENT_LENGTH": int(env.get("LADDER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),

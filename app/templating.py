@@ -21,8 +21,20 @@ class NavItem:
 NAVIGATION = (
     NavItem("main.home", _l("Home"), frozenset(Role)),
     NavItem("org.business_lines", _l("Business lines"), frozenset(Role)),
+    NavItem(
+        "cycles.index", _l("Assessment cycles"), frozenset({Role.ADMIN, Role.PMO, Role.LEADERSHIP})
+    ),
+    NavItem("cycles.my_assessments", _l("My assessments"), frozenset({Role.DIRECTOR})),
+    NavItem("surveys.surveys", _l("Surveys"), frozenset({Role.ADMIN, Role.PMO})),
+    NavItem("findings.findings", _l("Findings"), frozenset(Role)),
+    NavItem("themes.themes", _l("Themes"), frozenset({Role.ADMIN, Role.PMO, Role.LEADERSHIP})),
+    NavItem("backlog.items", _l("Backlog"), frozenset(Role)),
+    NavItem("quickwins.showcase", _l("Quick wins"), frozenset(Role)),
+    NavItem("reviews.reviews", _l("Reviews"), frozenset({Role.ADMIN, Role.PMO})),
+    NavItem("reports.dashboard", _l("Reports"), frozenset({Role.ADMIN, Role.PMO, Role.LEADERSHIP})),
     NavItem("org.users", _l("Users"), frozenset({Role.ADMIN, Role.PMO})),
     NavItem("audit.events", _l("Audit trail"), frozenset({Role.ADMIN})),
+    NavItem("cycles.models", _l("Maturity models"), frozenset({Role.ADMIN})),
 )
 
 

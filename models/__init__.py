@@ -1,5 +1,6 @@
 """Ladder's typed SQLAlchemy models. No Flask here: the app binds them in app.extensions."""
 
+from models.api_token import ApiToken
 from models.assessment import (
     Assessment,
     AssessmentStatus,
@@ -9,27 +10,52 @@ from models.assessment import (
     PracticeRating,
 )
 from models.audit import AuditEvent
+from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
-from models.finding import Finding, FindingSource
+from models.finding import Finding, FindingSource, Frequency
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
+from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
+from models.review import ActionItem, Review, ReviewDecision, ReviewKind
+from models.survey import Survey, SurveyResponse, SurveyStatus
+from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
 
 __all__ = [
     "LOCALES",
+    "ActionItem",
+    "ApiToken",
     "Assessment",
     "AssessmentStatus",
     "AuditEvent",
     "Base",
     "BusinessLine",
+    "ClusteringRun",
     "Cycle",
     "CycleStatus",
     "CycleTarget",
     "Finding",
     "FindingSource",
+    "Frequency",
+    "ImprovementItem",
+    "Kpi",
+    "KpiMeasurement",
+    "Placement",
     "PracticeRating",
+    "QuickWinProject",
+    "QuickWinRuleSetting",
+    "Review",
+    "ReviewDecision",
+    "ReviewKind",
     "Role",
+    "RunStatus",
     "StoredModel",
+    "Survey",
+    "SurveyResponse",
+    "SurveyStatus",
+    "Theme",
+    "ThemeFinding",
     "User",
     "business_line_directors",
+    "improvement_item_findings",
 ]

@@ -19,19 +19,30 @@ class FindingSource(enum.StrEnum):
     MANUAL = "manual"
 
 
+class Frequency(enum.StrEnum):
+    """How often a pain point hurts, as the respondent says."""
+
+    RARELY = "rarely"
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+    DAILY = "daily"
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 class Finding(Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[FindingSource] = mapped_column(
-        Enum(
-            FindingSource,
-            name="finding_source",
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        )
-    )
+    source: Mapped[FindingSource] = mapped_column(_enum(FindingSource, "finding_source"))
     business_line_id: Mapped[int | None] = mapped_column(ForeignKey("business_lines.id"))
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))
     assessment_id: Mapped[int | None] = mapped_column(
@@ -41,8 +52,17 @@ class Finding(Base):
     goal_id: Mapped[str | None] = mapped_column(String(40))
     severity: Mapped[int] = mapped_column(Integer, default=3)
     text: Mapped[str] = mapped_column(Text)
+    #: Pain points only: the respondent's category, how often it hurts, what they suggest.
+    category: Mapped[str | None] = mapped_column(String(40))
+    frequency: Mapped[Frequency | None] = mapped_column(_enum(Frequency, "finding_frequency"))
+    suggestion: Mapped[str] = mapped_column(Text, default="")
+    #: Who typed or imported it (PMO); never set for survey answers.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     business_line: Mapped[BusinessLine | None] = relationship()
 
-    __table_args__ = (Index("ix_findings_business_line_source", "business_line_id", "source"),)
+    __table_args__ = (
+        Index("ix_findings_business_line_source", "business_line_id", "source"),
+        Index("ix_findings_cycle_id", "cycle_id"),
+    )

@@ -26,8 +26,7 @@ def empty_target(request, tmp_path):
             db.engine.dispose()
 
 
-def test_backup_restores_exactly_into_an_empty_database_of_either_kind(app, empty_target,
-                                                                        tmp_path):
+def test_backup_restores_exactly_into_an_empty_database_of_either_kind(app, empty_target, tmp_path):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     archive = tmp_path / "ladder-backup.zip"
     made = app.test_cli_runner().invoke(args=["backup", str(archive)])

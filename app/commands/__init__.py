@@ -8,6 +8,7 @@ from app.commands.backup import backup_command, restore_command
 from app.commands.cluster import cluster_command
 from app.commands.demo import demo_command
 from app.commands.models import model_group, score_command
+from app.commands.tokens import token_group
 
 
 def register_commands(app: Flask) -> None:
@@ -16,6 +17,7 @@ def register_commands(app: Flask) -> None:
         model_group,
         score_command,
         cluster_command,
+        token_group,
         backup_command,
         restore_command,
     ):

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.main import bp
 from app.security import is_safe_redirect, public, signed_in
-from app.services.permissions import visible_business_lines
-from models import LOCALES, BusinessLine, User
+from app.services.assessment_access import assessments_to_fill, count_waiting_review
+from app.services.permissions import MANAGERS, visible_business_lines
+from models import LOCALES, BusinessLine, Role, User
 
 
 @bp.route("/")
@@ -24,7 +25,10 @@ def home() -> str:
             select(func.count()).select_from(BusinessLine).where(~BusinessLine.directors.any())
         ),
     }
-    return render_template("main/home.html", my_lines=my_lines, counts=counts)
+    if current_user.role in MANAGERS:
+        counts["waiting_review"] = count_waiting_review()
+    to_fill = assessments_to_fill(current_user) if current_user.role is Role.DIRECTOR else []
+    return render_template("main/home.html", my_lines=my_lines, counts=counts, to_fill=to_fill)
 
 
 @bp.route("/language", methods=["POST"])

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -22,6 +22,7 @@ from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.model_store import parsed
 from assessments.maturity_model import MaturityModel, ProcessArea
+from assessments.progress import Progress, area_progress, overall_progress
 from assessments.scoring import AssessmentResult, Rating, result_to_dict, score_assessment
 from models import (
     Assessment,
@@ -139,6 +140,9 @@ def open_cycle(actor: User, cycle: Cycle) -> list[Assessment]:
 
 
 def close_cycle(actor: User, cycle: Cycle) -> None:
+    """Close an open cycle: its assessments can no longer change."""
+    if cycle.status is not CycleStatus.OPEN:
+        raise ServiceError(_("Only an open cycle can be closed."))
     old_status = cycle.status.value
     cycle.status = CycleStatus.CLOSED
     db.session.flush()
@@ -163,6 +167,11 @@ def areas_in_scope(assessment: Assessment) -> tuple[ProcessArea, ...]:
     model = assessment_model(assessment)
     scope = assessment.cycle.scope
     return tuple(a for a in model.process_areas if scope is None or a.code in scope)
+
+
+def practice_states(assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """What is saved for each rated practice, in the shape ``StaleEdit.changes`` uses."""
+    return {r.practice_id: _state(r) for r in assessment.ratings}
 
 
 def ratings_by_practice(assessment: Assessment) -> dict[str, PracticeRating]:
@@ -240,6 +249,54 @@ def _wanted(item: RatingInput) -> dict[str, Any]:
         "comment": _clean(item.comment),
         "na_reason": _clean(item.na_reason) if item.rating == Rating.NA else "",
     }
+
+
+def rating_problems(assessment: Assessment, items: Iterable[RatingInput]) -> dict[str, str]:
+    """Every practice of ``items`` that ``save_ratings`` would refuse, with the reason, so a
+    page can show all of them at once next to their practices."""
+    known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
+    problems = {}
+    for item in items:
+        try:
+            _check_input(item, known)
+        except ServiceError as error:
+            problems[item.practice_id] = error.message
+    return problems
+
+
+def progress_by_area(assessment: Assessment) -> dict[str, Progress]:
+    """Rated practices of each process area in scope, in model order."""
+    rated = {r.practice_id for r in assessment.ratings if r.rating}
+    return {area.code: area_progress(area, rated) for area in areas_in_scope(assessment)}
+
+
+def overall_progress_of(assessment: Assessment) -> Progress:
+    return overall_progress(progress_by_area(assessment).values())
+
+
+def cycle_progress(cycle: Cycle, assessment_ids: Sequence[int]) -> dict[int, Progress]:
+    """Progress of each listed assessment of ``cycle`` in one query, whatever their number."""
+    model = parsed(cycle.model)
+    scope_ids = [
+        p.id
+        for area in model.process_areas
+        if cycle.scope is None or area.code in cycle.scope
+        for _goal, p in area.practices()
+    ]
+    rated: dict[int, int] = {}
+    if assessment_ids:
+        stmt = (
+            select(PracticeRating.assessment_id, func.count())
+            .where(
+                PracticeRating.assessment_id.in_(assessment_ids),
+                PracticeRating.rating.is_not(None),
+            )
+            .group_by(PracticeRating.assessment_id)
+        )
+        if cycle.scope is not None:
+            stmt = stmt.where(PracticeRating.practice_id.in_(scope_ids))
+        rated = {row[0]: row[1] for row in db.session.execute(stmt)}
+    return {aid: Progress(rated=rated.get(aid, 0), total=len(scope_ids)) for aid in assessment_ids}
 
 
 def ensure_editable(assessment: Assessment) -> None:

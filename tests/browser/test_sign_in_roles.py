@@ -11,10 +11,52 @@ from models import Role
 pytestmark = pytest.mark.browser
 
 NAV = {
-    Role.ADMIN: ["main.home", "org.business_lines", "org.users", "audit.events"],
-    Role.PMO: ["main.home", "org.business_lines", "org.users"],
-    Role.LEADERSHIP: ["main.home", "org.business_lines"],
-    Role.DIRECTOR: ["main.home", "org.business_lines"],
+    Role.ADMIN: [
+        "main.home",
+        "org.business_lines",
+        "cycles.index",
+        "surveys.surveys",
+        "findings.findings",
+        "themes.themes",
+        "backlog.items",
+        "quickwins.showcase",
+        "reviews.reviews",
+        "reports.dashboard",
+        "org.users",
+        "audit.events",
+        "cycles.models",
+    ],
+    Role.PMO: [
+        "main.home",
+        "org.business_lines",
+        "cycles.index",
+        "surveys.surveys",
+        "findings.findings",
+        "themes.themes",
+        "backlog.items",
+        "quickwins.showcase",
+        "reviews.reviews",
+        "reports.dashboard",
+        "org.users",
+    ],
+    Role.LEADERSHIP: [
+        "main.home",
+        "org.business_lines",
+        "cycles.index",
+        "findings.findings",
+        "themes.themes",
+        "backlog.items",
+        "quickwins.showcase",
+        "reports.dashboard",
+    ],
+    Role.DIRECTOR: [
+        "main.home",
+        "org.business_lines",
+        "cycles.my_assessments",
+        "findings.findings",
+        "backlog.items",
+        "quickwins.showcase",
+    ],
 }
 
 

@@ -1,0 +1,14 @@
+"""The read-only JSON API at ``/api/v1`` (DOMAIN.md "JSON API").
+
+Requests authenticate with ``Authorization: Bearer TOKEN`` only (see ``app.api.auth``); no
+cookie is read, and nothing changes state, so CSRF protection does not apply.
+"""
+
+from flask import Blueprint
+
+from app.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+from app.api import routes  # noqa: E402,F401

@@ -1,0 +1,220 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
+
+``tests/test_api.py`` checks that every ``/api/v1`` route of the app is described here, so a
+new endpoint cannot ship undocumented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PREFIX = "/api/v1"
+
+_INT = {"type": "integer"}
+_STR = {"type": "string"}
+_DATE = {"type": "string", "format": "date"}
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_NULLABLE_NUMBER = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+_LEVEL = {"type": ["integer", "null"], "minimum": 1, "maximum": 5}
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {
+        "allOf": [
+            _ref("Page"),
+            _object({"items": {"type": "array", "items": _ref(name)}}),
+        ]
+    }
+
+
+_ASSESSMENT = {
+    "id": _INT,
+    "cycle_id": _INT,
+    "business_line_id": _INT,
+    "status": {"type": "string", "enum": ["draft", "submitted", "returned", "validated"]},
+    "maturity_level": _LEVEL,
+    "target_level": {"type": "integer", "minimum": 1, "maximum": 5},
+    "score": _NULLABLE_NUMBER,
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object(
+        {"error": _object({"status": _INT, "message": {**_STR, "description": "Why."}})}
+    ),
+    "Page": _object(
+        {
+            "page": {**_INT, "minimum": 1},
+            "per_page": {**_INT, "minimum": 1, "maximum": 100},
+            "total": {**_INT, "description": "Items on every page together."},
+        }
+    ),
+    "BusinessLine": _object({"id": _INT, "code": _STR, "name": _STR}),
+    "Cycle": _object(
+        {
+            "id": _INT,
+            "name": _STR,
+            "model": {**_STR, "description": "Maturity model key, e.g. cmmi-dev-1.3."},
+            "status": {"type": "string", "enum": ["draft", "open", "closed"]},
+            "start": _DATE,
+            "end": _DATE,
+        }
+    ),
+    "Assessment": {
+        **_object(_ASSESSMENT),
+        "description": "Validated assessments report their frozen results.",
+    },
+    "ProcessAreaResult": _object(
+        {
+            "score": _NULLABLE_NUMBER,
+            "capability_level": {"type": "integer", "minimum": 0, "maximum": 3},
+            "satisfied_goals": {"type": "array", "items": _STR},
+            "unsatisfied_goals": {"type": "array", "items": _STR},
+        }
+    ),
+    "AssessmentDetail": _object(
+        {
+            **_ASSESSMENT,
+            "process_areas": {
+                "type": "object",
+                "description": "By process-area code, as `ladder score --format json` prints.",
+                "additionalProperties": _ref("ProcessAreaResult"),
+            },
+        }
+    ),
+    "TrendPoint": _object(
+        {"cycle_id": _INT, "cycle": _STR, "maturity_level": _LEVEL, "score": _NULLABLE_NUMBER}
+    ),
+}
+
+_PAGE_PARAMETERS = [
+    {"$ref": "#/components/parameters/page"},
+    {"$ref": "#/components/parameters/per_page"},
+]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _get(
+    summary: str,
+    schema: dict[str, Any],
+    *,
+    parameters: list[dict[str, Any]] | None = None,
+    not_found: str | None = None,
+    paginated: bool = True,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": _ok(schema),
+        "401": _error("No token, or an invalid or revoked one."),
+    }
+    if paginated or any(p["in"] == "query" for p in parameters or []):
+        responses["400"] = _error("A query parameter is missing or not valid.")
+    if not_found:
+        responses["404"] = _error(not_found)
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": [*(parameters or []), *(_PAGE_PARAMETERS if paginated else [])],
+            "responses": responses,
+        }
+    }
+
+
+def _query(name: str, description: str, *, required: bool = False) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": {**_INT, "minimum": 1},
+    }
+
+
+PATHS: dict[str, Any] = {
+    f"{PREFIX}/business-lines": _get(
+        "Business lines you may see (a director: their own).", _list_of("BusinessLine")
+    ),
+    f"{PREFIX}/cycles": _get(
+        "Assessment cycles, newest first (a director: those including one of their lines).",
+        _list_of("Cycle"),
+    ),
+    f"{PREFIX}/assessments": _get(
+        "Assessments you may see, by cycle date and business-line code.",
+        _list_of("Assessment"),
+        parameters=[_query("cycle", "Only this cycle's assessments.")],
+        not_found="No such cycle, or not one you may see.",
+    ),
+    f"{PREFIX}/assessments/{{assessment_id}}": _get(
+        "One assessment with its results per process area.",
+        _ref("AssessmentDetail"),
+        parameters=[
+            {"name": "assessment_id", "in": "path", "required": True, "schema": _INT},
+        ],
+        not_found="No such assessment, or not one you may see.",
+        paginated=False,
+    ),
+    f"{PREFIX}/reports/trend": _get(
+        "Maturity level and score of a business line's validated assessments, oldest first.",
+        _list_of("TrendPoint"),
+        parameters=[_query("business_line", "The business line.", required=True)],
+        not_found="No such business line, or not one you may see.",
+    ),
+    f"{PREFIX}/openapi.json": {
+        "get": {
+            "summary": "This description.",
+            "security": [],
+            "responses": {"200": _ok({"type": "object"})},
+        }
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Ladder API",
+            "version": "1.0.0",
+            "description": (
+                "Read-only access for BI tools and scripts, with the permissions of the "
+                "token's user. Create a token on your profile page (Profile → API tokens) "
+                "or with `ladder token create EMAIL`. Lists take `page` and `per_page` "
+                "(1–100) and answer `{items, page, per_page, total}`; errors answer "
+                "`{error: {status, message}}`."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "paths": PATHS,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": "ldr_…"}
+            },
+            "parameters": {
+                "page": {
+                    "name": "page",
+                    "in": "query",
+                    "schema": {**_INT, "minimum": 1, "default": 1},
+                },
+                "per_page": {
+                    "name": "per_page",
+                    "in": "query",
+                    "schema": {**_INT, "minimum": 1, "maximum": 100, "default": 20},
+                },
+            },
+            "schemas": SCHEMAS,
+        },
+    }

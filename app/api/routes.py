@@ -1,0 +1,81 @@
+"""Read-only endpoints. Every one is ``@signed_in`` (by bearer token) and shows only what
+the token's user may see in the pages: other business lines' objects answer 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.api import bp
+from app.api.openapi import openapi_document
+from app.api.params import ApiError, int_arg, paginated
+from app.security import public, signed_in
+from app.services import api as service
+from app.services.assessment_access import get_visible_assessment_or_404
+from app.services.permissions import visible_business_lines
+from models import BusinessLine, Cycle
+
+
+@bp.after_request
+def no_store(response: Response) -> Response:
+    """Answers hold one user's data: no shared or browser cache may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError) -> tuple[str | dict[str, object], int]:
+    return error.response()
+
+
+@bp.route("/business-lines")
+@signed_in
+def business_lines() -> dict[str, Any]:
+    stmt = visible_business_lines(current_user).order_by(BusinessLine.code, BusinessLine.id)
+    return paginated(stmt, service.business_line_item)
+
+
+@bp.route("/cycles")
+@signed_in
+def cycles() -> dict[str, Any]:
+    stmt = service.visible_cycles(current_user).order_by(Cycle.start.desc(), Cycle.id.desc())
+    return paginated(stmt, service.cycle_item)
+
+
+@bp.route("/assessments")
+@signed_in
+def assessments() -> dict[str, Any]:
+    cycle_id = int_arg("cycle")
+    cycle = None
+    if cycle_id is not None:
+        cycle = service.get_visible_cycle(current_user, cycle_id)
+        if cycle is None:
+            abort(404)
+    return paginated(service.assessments_in(current_user, cycle), service.assessment_item)
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@signed_in
+def assessment(assessment_id: int) -> dict[str, Any]:
+    found = get_visible_assessment_or_404(current_user, assessment_id)
+    return service.assessment_detail(found)
+
+
+@bp.route("/reports/trend")
+@signed_in
+def trend() -> dict[str, Any]:
+    line_id = int_arg("business_line", required=True)
+    line = service.get_visible_business_line(current_user, line_id or 0)
+    if line is None:
+        abort(404)
+    return paginated(service.trend_of(line), service.trend_item)
+
+
+@bp.route("/openapi.json")
+@public
+def openapi() -> dict[str, Any]:
+    """The API description; public, like any documentation, and free of data."""
+    return openapi_document()

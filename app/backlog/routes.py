@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.backlog import bp
+from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
+from app.extensions import db
+from app.pagination import paginate
+from app.security import roles, signed_in
+from app.services import backlog_queries as queries
+from app.services.backlog import (
+    ACTION_LABELS,
+    STATUS_LABELS,
+    ItemInput,
+    WrongRole,
+    actions_for,
+    can_edit_item,
+    change_status,
+    create_from_finding,
+    current_rule,
+    get_visible_item_or_404,
+    open_gap_findings,
+    owner_choices,
+    rule_setting,
+    save_item,
+    save_rule,
+    visible_items,
+)
+from app.services.errors import ServiceError, StaleEdit
+from app.services.my_work import MyWork, waiting_for
+from app.services.permissions import MANAGERS, visible_business_lines
+from assessments.prioritisation import Action
+from models import BusinessLine, Finding, ImprovementItem, QuickWinProject
+from models.base import utcnow
+
+
+def _lines() -> list[BusinessLine]:
+    return list(
+        db.session.scalars(visible_business_lines(current_user).order_by(BusinessLine.code))
+    )
+
+
+def _context(filters: queries.Filters) -> dict[str, object]:
+    return {
+        "filters": filters,
+        "lines": _lines(),
+        "STATUS_LABELS": STATUS_LABELS,
+        "rule": current_rule(),
+    }
+
+
+@bp.route("/")
+@signed_in
+def items() -> str:
+    filters = queries.Filters.from_args(request.args)
+    page = paginate(queries.list_statement(visible_items(current_user), filters))
+    return render_template("backlog/list.html", page=page, **_context(filters))
+
+
+@bp.route("/matrix")
+@signed_in
+def matrix() -> str:
+    filters = queries.Filters.from_args(request.args)
+    rule = current_rule()
+    cells = queries.matrix(visible_items(current_user), filters, rule)
+    return render_template(
+        "backlog/matrix.html", cells=cells, place_form=PlaceForm(), **_context(filters)
+    )
+
+
+@bp.route("/board")
+@signed_in
+def board() -> str:
+    filters = queries.Filters.from_args(request.args)
+    columns = queries.board(visible_items(current_user), filters)
+    return render_template("backlog/board.html", columns=columns, **_context(filters))
+
+
+@bp.route("/<int:item_id>")
+@signed_in
+def item(item_id: int) -> str:
+    return _render_item(get_visible_item_or_404(current_user, item_id))
+
+
+def _render_item(found: ImprovementItem) -> str:
+    project = db.session.scalar(select(QuickWinProject).where(QuickWinProject.item_id == found.id))
+    return render_template(
+        "backlog/item.html",
+        item=found,
+        project=project,
+        actions=actions_for(current_user, found),
+        ACTION_LABELS=ACTION_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        can_edit=can_edit_item(current_user, found),
+        status_form=StatusForm(),
+    )
+
+
+def _fill_choices(form: ItemForm) -> None:
+    form.business_line_id.choices = [SelectChoice(0, _("Company-wide"))] + [
+        SelectChoice(bl.id, f"{bl.code} {bl.name}") for bl in _lines()
+    ]
+    form.owner_id.choices = [SelectChoice(0, _("Nobody yet"))] + [
+        SelectChoice(u.id, u.display_name) for u in owner_choices()
+    ]
+
+
+def _input(form: ItemForm) -> ItemInput:
+    return ItemInput(
+        title=form.title.data or "",
+        description=form.description.data or "",
+        business_line_id=form.business_line_id.data or None,
+        process_area=form.process_area.data or None,
+        impact=form.impact.data or 0,
+        urgency=form.urgency.data or 0,
+        effort=form.effort.data or 0,
+        owner_id=form.owner_id.data or None,
+        planned_start=form.planned_start.data,
+        planned_end=form.planned_end.data,
+    )
+
+
+def _show_error(form: ItemForm, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    elif not isinstance(error, StaleEdit):
+        flash(error.message, "danger")
+
+
+@bp.route("/new", methods=["GET", "POST"], endpoint="new_item")
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
+    found = get_visible_item_or_404(current_user, item_id) if item_id else None
+    if not can_edit_item(current_user, found):
+        abort(403)
+    form = ItemForm(obj=found)
+    _fill_choices(form)
+    if found is not None and request.method == "GET":
+        form.business_line_id.data = found.business_line_id or 0
+        form.owner_id.data = found.owner_id or 0
+    if form.validate_on_submit():
+        try:
+            found = save_item(
+                current_user,
+                found,
+                _input(form),
+                version=int(form.version.data) if form.version.data else None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _show_error(form, error)
+            stale = error.changes if isinstance(error, StaleEdit) else None
+            if stale is not None and found is not None:
+                found = db.session.get(ImprovementItem, found.id)
+                form.version.data = str(found.version) if found else ""
+            status = 409 if stale is not None else 422
+            return render_template("backlog/form.html", form=form, item=found, stale=stale), status
+        flash(_("Improvement item saved."), "success")
+        return redirect(url_for("backlog.item", item_id=found.id))
+    return render_template("backlog/form.html", form=form, item=found, stale=None)
+
+
+@bp.route("/<int:item_id>/status", methods=["POST"])
+@signed_in
+def status(item_id: int) -> Response | tuple[str, int]:
+    found = get_visible_item_or_404(current_user, item_id)
+    form = StatusForm()
+    if not form.validate_on_submit() or form.action.data not in {a.value for a in Action}:
+        abort(400)
+    try:
+        change_status(
+            current_user,
+            found,
+            Action(form.action.data),
+            form.reason.data or "",
+            version=int(form.version.data) if form.version.data else None,
+        )
+    except WrongRole as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _render_item(get_visible_item_or_404(current_user, item_id)), 409
+    flash(_("Status changed to %(status)s.", status=STATUS_LABELS[found.status]), "success")
+    return redirect(request.form.get("next") or url_for("backlog.item", item_id=found.id))
+
+
+@bp.route("/<int:item_id>/place", methods=["POST"])
+@signed_in
+def place(item_id: int) -> Response:
+    """Move an item on the matrix: an edit of its impact and effort only."""
+    found = get_visible_item_or_404(current_user, item_id)
+    if not can_edit_item(current_user, found):
+        abort(403)
+    form = PlaceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data = ItemInput(
+        title=found.title,
+        description=found.description,
+        business_line_id=found.business_line_id,
+        process_area=found.process_area,
+        impact=form.impact.data or found.impact,
+        urgency=found.urgency,
+        effort=form.effort.data or found.effort,
+        owner_id=found.owner_id,
+        planned_start=found.planned_start,
+        planned_end=found.planned_end,
+    )
+    try:
+        save_item(
+            current_user,
+            found,
+            data,
+            version=int(form.version.data) if form.version.data else None,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        flash(_("“%(title)s” moved.", title=found.title), "success")
+    return redirect(url_for("backlog.matrix"))
+
+
+@bp.route("/gaps")
+@roles(*MANAGERS)
+def gaps() -> str:
+    page = paginate(open_gap_findings(current_user))
+    return render_template("backlog/gaps.html", page=page)
+
+
+@bp.route("/from-finding/<int:finding_id>", methods=["POST"])
+@roles(*MANAGERS)
+def from_finding(finding_id: int) -> Response:
+    finding = db.session.get(Finding, finding_id)
+    if finding is None:
+        abort(404)
+    created = create_from_finding(current_user, finding)
+    flash(_("Item created from the finding; review impact, effort and owner."), "success")
+    return redirect(url_for("backlog.edit_item", item_id=created.id))
+
+
+@bp.route("/rule", methods=["GET", "POST"])
+@roles(*MANAGERS)
+def rule() -> str | Response | tuple[str, int]:
+    row = rule_setting()
+    form = RuleForm(obj=row)
+    if form.validate_on_submit():
+        try:
+            count = save_rule(
+                current_user,
+                min_impact=form.min_impact.data or 0,
+                max_effort=form.max_effort.data or 0,
+                max_weeks=form.max_weeks.data or 0,
+                version=int(form.version.data) if form.version.data else None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            return render_template("backlog/rule.html", form=form, row=row), 409
+        flash(_("Quick-win rule saved: %(n)s items are candidates.", n=count), "success")
+        return redirect(url_for("backlog.items", quick_win="1"))
+    return render_template("backlog/rule.html", form=form, row=row)
+
+
+@bp.app_template_global("my_work")
+def my_work_global() -> MyWork:
+    """For the home page: what waits for the signed-in user (a fixed number of queries)."""
+    return waiting_for(current_user, utcnow().date())

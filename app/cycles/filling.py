@@ -1,0 +1,157 @@
+"""Assessments: the overview, one page per process area to rate, and submitting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.cycles import bp
+from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
+from app.extensions import db
+from app.i18n import current_locale_code
+from app.security import roles, signed_in
+from app.services import assessments as service
+from app.services.assessment_access import (
+    can_fill_assessment,
+    can_review_assessment,
+    get_visible_assessment_or_404,
+)
+from app.services.errors import ServiceError, StaleEdit
+from assessments.maturity_model import ProcessArea
+from models import Assessment, Role
+
+FIELDS = ("rating", "evidence", "links", "comment", "na_reason")
+
+
+def _language() -> str:
+    return current_locale_code()
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@signed_in
+def assessment(assessment_id: int) -> str:
+    item = get_visible_assessment_or_404(current_user, assessment_id)
+    areas = service.areas_in_scope(item)
+    progress = service.progress_by_area(item)
+    return render_template(
+        "cycles/assessment.html",
+        assessment=item,
+        areas=areas,
+        progress=progress,
+        overall=service.overall_progress_of(item),
+        can_fill=can_fill_assessment(current_user, item),
+        can_review=can_review_assessment(current_user, item),
+        language=_language(),
+    )
+
+
+def _area_or_404(item: Assessment, code: str) -> ProcessArea:
+    for area in service.areas_in_scope(item):
+        if area.code == code:
+            return area
+    abort(404)
+
+
+def _typed(area: ProcessArea) -> dict[str, dict[str, Any]]:
+    """What the page sent for each practice of ``area``."""
+    return {
+        practice.id: {
+            name: request.form.get(f"{name}-{practice.id}", "")
+            or ("" if name != "rating" else None)
+            for name in FIELDS
+        }
+        for _goal, practice in area.practices()
+    }
+
+
+def _inputs(values: dict[str, dict[str, Any]]) -> list[service.RatingInput]:
+    return [service.RatingInput(practice_id=pid, **fields) for pid, fields in values.items()]
+
+
+def _render_area(
+    item: Assessment,
+    area: ProcessArea,
+    *,
+    values: dict[str, dict[str, Any]],
+    version: int,
+    problems: dict[str, str] | None = None,
+    stale: dict[str, Any] | None = None,
+) -> str:
+    rows = service.ratings_by_practice(item)
+    return render_template(
+        "cycles/area.html",
+        assessment=item,
+        area=area,
+        values=values,
+        version=version,
+        problems=problems or {},
+        stale=stale,
+        review_comments={pid: r.review_comment for pid, r in rows.items() if r.review_comment},
+        editable=can_fill_assessment(current_user, item),
+        progress=service.progress_by_area(item)[area.code],
+        areas=service.areas_in_scope(item),
+        form=RatingPageForm(),
+        rating_choices=RATING_CHOICES,
+        rating_labels=RATING_LABELS,
+        language=_language(),
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/areas/<code>", methods=["GET", "POST"])
+@signed_in
+def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
+    item = get_visible_assessment_or_404(current_user, assessment_id)
+    area = _area_or_404(item, code)
+    if request.method == "GET":
+        saved = service.practice_states(item)
+        values = {
+            p.id: saved.get(p.id) or dict.fromkeys(FIELDS, "") for _goal, p in area.practices()
+        }
+        return _render_area(item, area, values=values, version=item.version)
+    if not can_fill_assessment(current_user, item):
+        abort(403)
+    values = _typed(area)
+    version = request.form.get("version", "")
+    expected = int(version) if version.isdigit() else None
+    problems = service.rating_problems(item, _inputs(values))
+    if problems:
+        flash(_("Nothing was saved: correct the practices marked below."), "danger")
+        return _render_area(
+            item, area, values=values, version=expected or item.version, problems=problems
+        ), 422
+    try:
+        service.save_ratings(current_user, item, _inputs(values), expected_version=expected)
+    except StaleEdit as error:
+        db.session.rollback()
+        item = get_visible_assessment_or_404(current_user, assessment_id)
+        flash(error.message, "warning")
+        return _render_area(
+            item, area, values=values, version=item.version, stale=error.changes
+        ), 409
+    except ServiceError as error:
+        db.session.rollback()
+        item = get_visible_assessment_or_404(current_user, assessment_id)
+        problems = {error.field: error.message} if error.field else {}
+        if not error.field:
+            flash(error.message, "danger")
+        return _render_area(item, area, values=values, version=item.version, problems=problems), 422
+    flash(_("Draft saved for %(area)s.", area=area.code), "success")
+    return redirect(url_for("cycles.area", assessment_id=item.id, code=area.code))
+
+
+@bp.route("/assessments/<int:assessment_id>/submit", methods=["POST"])
+@roles(Role.DIRECTOR)
+def submit(assessment_id: int) -> Response:
+    item = get_visible_assessment_or_404(current_user, assessment_id)
+    try:
+        service.submit(current_user, item)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        flash(_("Assessment submitted to the PMO for review."), "success")
+    return redirect(url_for("cycles.assessment", assessment_id=assessment_id))

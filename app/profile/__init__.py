@@ -1,0 +1,7 @@
+"""The signed-in user's own settings: personal API tokens."""
+
+from flask import Blueprint
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+from app.profile import routes  # noqa: E402,F401

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.pagination import paginate
+from app.profile import bp
+from app.profile.forms import NewTokenForm, RevokeTokenForm
+from app.security import signed_in
+from app.services.errors import ServiceError
+from app.services.tokens import create_token, revoke_token
+from models import ApiToken
+
+
+def _render(form: NewTokenForm, new_token: str | None = None) -> str:
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return render_template(
+        "profile/tokens.html",
+        form=form,
+        page=paginate(stmt),
+        new_token=new_token,
+    )
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@signed_in
+def tokens() -> str | tuple[str, int]:
+    """List the user's tokens; a POST creates one, shown on this answer only."""
+    form = NewTokenForm()
+    if not form.validate_on_submit():
+        return (_render(form), 422) if form.is_submitted() else _render(form)
+    try:
+        _row, token = create_token(current_user, current_user, form.name.data or "")
+    except ServiceError as error:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, error.message]
+        return _render(form), 422
+    flash(_("Token created. Copy it now: it will not be shown again."), "success")
+    return _render(NewTokenForm(formdata=None), new_token=token), 201
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@signed_in
+def revoke(token_id: int) -> Response:
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    if revoke_token(current_user, row):
+        flash(_("Token %(name)s revoked: it no longer opens the API.", name=row.name), "success")
+    else:
+        flash(_("Token %(name)s was already revoked.", name=row.name), "info")
+    return redirect(url_for("profile.tokens"))

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+
+class CharterForm(FlaskForm):
+    goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=2000)])
+    scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=2000)])
+    owner_id = SelectField(_l("Owner"), coerce=int)
+    start = DateField(_l("Start"), validators=[DataRequired()])
+    end = DateField(_l("End"), validators=[DataRequired()])
+    team = TextAreaField(_l("Team"), validators=[Optional(), Length(max=2000)])
+
+
+class KpiForm(FlaskForm):
+    name = StringField(_l("KPI name"), validators=[DataRequired(), Length(max=100)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
+    direction = SelectField(
+        _l("Better when"),
+        choices=[SelectChoice("higher", _l("higher")), SelectChoice("lower", _l("lower"))],
+    )
+    baseline = FloatField(_l("Baseline"), validators=[InputRequired(message=_l("Enter a number."))])
+    target = FloatField(_l("Target"), validators=[InputRequired(message=_l("Enter a number."))])
+    source = StringField(_l("Data source"), validators=[Optional(), Length(max=200)])
+
+
+class MeasurementForm(FlaskForm):
+    kpi_id = SelectField(_l("KPI"), coerce=int)
+    measured_on = DateField(_l("Date"), validators=[DataRequired()])
+    value = FloatField(_l("Value"), validators=[InputRequired(message=_l("Enter a number."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
+
+
+class CloseForm(FlaskForm):
+    achieved = BooleanField(_l("The targets were achieved"))
+    benefit_text = TextAreaField(_l("Benefit"), validators=[DataRequired(), Length(max=2000)])
+    benefit_numbers = TextAreaField(
+        _l("Benefit in numbers"), validators=[Optional(), Length(max=2000)]
+    )
+    lessons_learned = TextAreaField(
+        _l("Lessons learned"), validators=[Optional(), Length(max=4000)]
+    )
+    version = HiddenField()

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
+
+from app.extensions import db
+from app.pagination import paginate
+from app.quickwins import bp
+from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
+from app.security import roles, signed_in
+from app.services import quickwins as service
+from app.services.backlog import get_visible_item_or_404, owner_choices
+from app.services.errors import ServiceError
+from app.services.kpi_chart import before_after_svg
+from app.services.permissions import MANAGERS
+from assessments.kpi import Direction
+from models import Kpi, QuickWinProject
+
+
+def _status_labels() -> dict[str, str]:
+    return {
+        "achieved": _("Achieved"),
+        "on_track": _("On track"),
+        "off_track": _("Off track"),
+    }
+
+
+def _project_or_404(project_id: int) -> QuickWinProject:
+    project = service.load_project(project_id)
+    if project is None or not service.can_view_project(current_user, project):
+        abort(404)
+    return project
+
+
+def _manageable_or_403(project_id: int) -> QuickWinProject:
+    project = _project_or_404(project_id)
+    if not service.can_manage_project(current_user, project):
+        abort(403)
+    return project
+
+
+@bp.route("/")
+@signed_in
+def projects() -> str:
+    stmt = (
+        service.visible_projects(current_user)
+        .options(
+            joinedload(QuickWinProject.item),
+            joinedload(QuickWinProject.business_line),
+            joinedload(QuickWinProject.owner),
+        )
+        .order_by(QuickWinProject.closed_on.is_not(None), QuickWinProject.end, QuickWinProject.id)
+    )
+    return render_template("quickwins/projects.html", page=paginate(stmt))
+
+
+@bp.route("/showcase")
+@signed_in
+def showcase() -> str:
+    page = paginate(service.showcase())
+    views = {p.id: service.project_views(p) for p in page.items}
+    return render_template(
+        "quickwins/showcase.html", page=page, views=views, labels=_status_labels()
+    )
+
+
+@bp.route("/promote/<int:item_id>", methods=["GET", "POST"])
+@roles(*MANAGERS)
+def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    item = get_visible_item_or_404(current_user, item_id)
+    form = CharterForm()
+    form.owner_id.choices = [SelectChoice(0, _("The item's owner"))] + [
+        SelectChoice(u.id, u.display_name) for u in owner_choices()
+    ]
+    if not form.is_submitted():
+        form.goal.data = item.title
+        form.start.data = item.planned_start or service.today()
+        form.end.data = item.planned_end or form.start.data + timedelta(weeks=8)
+    if form.validate_on_submit():
+        try:
+            project = service.promote(
+                current_user,
+                item,
+                goal=form.goal.data or "",
+                scope=form.scope.data or "",
+                owner_id=form.owner_id.data or None,
+                start=form.start.data,
+                end=form.end.data,
+                team=form.team.data or "",
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(error.message, "danger")
+            return render_template("quickwins/promote.html", form=form, item=item), 422
+        flash(_("Quick-win project started. Add its KPIs."), "success")
+        return redirect(url_for("quickwins.project", project_id=project.id))
+    return render_template("quickwins/promote.html", form=form, item=item)
+
+
+def _render_project(project: QuickWinProject, code: int = 200, **forms: object) -> tuple[str, int]:
+    measurement = forms.pop("measurement_form", None) or MeasurementForm()
+    measurement.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
+    views = service.project_views(project)
+    context = {
+        "project": project,
+        "views": views,
+        "overall": service.project_status(views),
+        "labels": _status_labels(),
+        "can_manage": service.can_manage_project(current_user, project),
+        "kpi_form": forms.pop("kpi_form", None) or KpiForm(formdata=None),
+        "measurement_form": measurement,
+        "import_form": forms.pop("import_form", None) or ImportForm(formdata=None),
+        "close_form": forms.pop("close_form", None) or CloseForm(formdata=None),
+        "problems": forms.pop("problems", None),
+    }
+    return render_template("quickwins/project.html", **context), code
+
+
+@bp.route("/<int:project_id>")
+@signed_in
+def project(project_id: int) -> tuple[str, int]:
+    return _render_project(_project_or_404(project_id))
+
+
+@bp.route("/<int:project_id>/chart.svg")
+@signed_in
+def chart(project_id: int) -> Response:
+    project = _project_or_404(project_id)
+    labels = {"before": _("Baseline"), "after": _("Latest"), "target": _("Target")}
+    svg = before_after_svg(service.project_views(project), labels)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+def _field_error(form: object, error: ServiceError) -> None:
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "danger")
+
+
+@bp.route("/<int:project_id>/kpis", methods=["POST"])
+@signed_in
+def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
+    project = _manageable_or_403(project_id)
+    form = KpiForm()
+    if form.validate_on_submit():
+        try:
+            service.add_kpi(
+                current_user,
+                project,
+                name=form.name.data or "",
+                unit=form.unit.data or "",
+                direction=Direction(form.direction.data),
+                baseline=form.baseline.data,
+                target=form.target.data,
+                source=form.source.data or "",
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _render_project(_project_or_404(project_id), 422, kpi_form=form)
+        flash(_("KPI added."), "success")
+        return redirect(url_for("quickwins.project", project_id=project_id))
+    return _render_project(project, 422, kpi_form=form)
+
+
+@bp.route("/<int:project_id>/measurements", methods=["POST"])
+@signed_in
+def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
+    project = _manageable_or_403(project_id)
+    form = MeasurementForm()
+    form.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
+    if form.validate_on_submit():
+        kpi = db.session.get(Kpi, form.kpi_id.data)
+        try:
+            if kpi is None or kpi.project_id != project.id:
+                raise ServiceError(_("Choose a KPI of this project."), "kpi_id")
+            service.add_measurement(
+                current_user,
+                kpi,
+                measured_on=form.measured_on.data,
+                value=form.value.data,
+                note=form.note.data or "",
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _render_project(_project_or_404(project_id), 422, measurement_form=form)
+        flash(_("Measurement saved."), "success")
+        return redirect(url_for("quickwins.project", project_id=project_id))
+    return _render_project(project, 422, measurement_form=form)
+
+
+@bp.route("/<int:project_id>/import", methods=["POST"])
+@signed_in
+def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
+    project = _manageable_or_403(project_id)
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            count = service.import_measurements(current_user, project, form.file.data.read())
+        except service.ImportRefused as refused:
+            db.session.rollback()
+            flash(refused.message, "danger")
+            return _render_project(
+                _project_or_404(project_id), 422, import_form=form, problems=refused.problems
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _render_project(_project_or_404(project_id), 422, import_form=form)
+        flash(_("%(n)s measurements imported.", n=count), "success")
+        return redirect(url_for("quickwins.project", project_id=project_id))
+    return _render_project(project, 422, import_form=form)
+
+
+@bp.route("/<int:project_id>/close", methods=["POST"])
+@signed_in
+def close(project_id: int) -> WerkzeugResponse | tuple[str, int]:
+    project = _manageable_or_403(project_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            service.close_project(
+                current_user,
+                project,
+                achieved=form.achieved.data,
+                benefit_text=form.benefit_text.data or "",
+                benefit_numbers=form.benefit_numbers.data or "",
+                lessons_learned=form.lessons_learned.data or "",
+                version=int(form.version.data) if form.version.data else None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _render_project(_project_or_404(project_id), 409, close_form=form)
+        flash(_("Project closed; it now appears on the showcase."), "success")
+        return redirect(url_for("quickwins.project", project_id=project_id))
+    return _render_project(project, 422, close_form=form)

@@ -1,0 +1,139 @@
+"""Leadership dashboard, company and business-line reports, their charts and exports."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import replace
+
+from flask import Response, abort, render_template, request, send_file
+from flask_login import current_user
+
+from app.i18n import current_locale_code
+from app.reports import bp
+from app.security import roles
+from app.services.permissions import get_visible_business_line_or_404
+from app.services.report_charts import CHART_NAMES, FORMATS, chart_names_with_data
+from app.services.report_documents import chart_bytes, describe, pdf_file, xlsx_file
+from app.services.report_exports import TABLE_KEYS, report_tables, table_csv
+from app.services.reports import LineOption, Report, ReportFilters, build_report
+from models import Role
+
+READERS = (Role.ADMIN, Role.PMO, Role.LEADERSHIP)
+EVERYONE = (*READERS, Role.DIRECTOR)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(**fixed: object) -> ReportFilters:
+    """Filters from the query string; a business line the user may not see is a 404."""
+    filters = ReportFilters(
+        cycle_id=request.args.get("cycle", type=int),
+        business_line_id=request.args.get("business_line", type=int),
+        model_key=(request.args.get("model") or "").strip()[:64] or None,
+    )
+    filters = replace(filters, **fixed)  # type: ignore[arg-type]
+    if filters.business_line_id is not None:
+        get_visible_business_line_or_404(current_user, filters.business_line_id)
+    return filters
+
+
+def _page(template: str, report: Report, **context: object) -> str:
+    return render_template(
+        template,
+        report=report,
+        tables={t.key: t for t in report_tables(report)},
+        charts=chart_names_with_data(report),
+        args=report.filters.as_args(),
+        **context,
+    )
+
+
+def _line(report: Report, business_line_id: int) -> LineOption:
+    return next(line for line in report.business_lines if line.id == business_line_id)
+
+
+@bp.route("/")
+@roles(*READERS)
+def dashboard() -> str:
+    report = build_report(current_user, _filters())
+    return _page("reports/dashboard.html", report)
+
+
+@bp.route("/company")
+@roles(*READERS)
+def company() -> str:
+    report = build_report(current_user, _filters(business_line_id=None))
+    return _page("reports/report.html", report, doc=describe(report, None), line=None)
+
+
+@bp.route("/business-lines/<int:business_line_id>")
+@roles(*EVERYONE)
+def business_line(business_line_id: int) -> str:
+    report = build_report(current_user, _filters(business_line_id=business_line_id))
+    line = _line(report, business_line_id)
+    return _page("reports/report.html", report, doc=describe(report, line), line=line)
+
+
+@bp.route("/charts/<name>.<fmt>")
+@roles(*EVERYONE)
+def chart(name: str, fmt: str) -> Response:
+    """A chart as SVG or PNG; the filters come from the query string, like the page's."""
+    if name not in CHART_NAMES or fmt not in FORMATS:
+        abort(404)
+    data = chart_bytes(current_user, _filters(), name, fmt, current_locale_code())
+    response = Response(data, mimetype=FORMATS[fmt])
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Vary"] = "Cookie"
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+@bp.route("/tables/<key>.csv")
+@roles(*EVERYONE)
+def table(key: str) -> Response:
+    if key not in TABLE_KEYS:
+        abort(404)
+    report = build_report(current_user, _filters())
+    found = next(t for t in report_tables(report) if t.key == key)
+    return send_file(
+        io.BytesIO(table_csv(found)),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=f"ladder-{key}.csv",
+    )
+
+
+def _download(data: bytes, mimetype: str, name: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+def _export(fmt: str, business_line_id: int | None) -> Response:
+    filters = _filters(business_line_id=business_line_id)
+    report = build_report(current_user, filters)
+    line = _line(report, business_line_id) if business_line_id is not None else None
+    doc = describe(report, line)
+    locale = current_locale_code()
+    if fmt == "pdf":
+        data = pdf_file(current_user, filters, report, doc, locale)
+        return _download(data, "application/pdf", f"{doc.filename}.pdf")
+    return _download(
+        xlsx_file(current_user, filters, report, doc, locale), XLSX, f"{doc.filename}.xlsx"
+    )
+
+
+@bp.route("/company.pdf", defaults={"fmt": "pdf"}, endpoint="company_pdf")
+@bp.route("/company.xlsx", defaults={"fmt": "xlsx"}, endpoint="company_xlsx")
+@roles(*READERS)
+def company_export(fmt: str) -> Response:
+    return _export(fmt, None)
+
+
+@bp.route(
+    "/business-lines/<int:business_line_id>.pdf", defaults={"fmt": "pdf"}, endpoint="line_pdf"
+)
+@bp.route(
+    "/business-lines/<int:business_line_id>.xlsx", defaults={"fmt": "xlsx"}, endpoint="line_xlsx"
+)
+@roles(*EVERYONE)
+def line_export(business_line_id: int, fmt: str) -> Response:
+    return _export(fmt, business_line_id)

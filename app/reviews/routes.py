@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import SelectChoice
+
+from app.extensions import db
+from app.pagination import paginate
+from app.reviews import bp
+from app.reviews.forms import KIND_LABELS, ActionItemForm, ReviewForm
+from app.security import roles
+from app.services import reviews as service
+from app.services.backlog import ACTION_LABELS, STATUS_LABELS, owner_choices
+from app.services.errors import ServiceError
+from app.services.permissions import MANAGERS
+from app.services.quickwins import today
+from models import Review, ReviewKind
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles(*MANAGERS)
+def reviews() -> str | WerkzeugResponse:
+    form = ReviewForm()
+    if request.method == "GET":
+        form.held_on.data = today()
+    if form.validate_on_submit():
+        review = service.create_review(
+            current_user,
+            kind=ReviewKind(form.kind.data),
+            held_on=form.held_on.data,
+            attendees=form.attendees.data or "",
+            notes=form.notes.data or "",
+        )
+        flash(_("Review created; decide on the agenda below."), "success")
+        return redirect(url_for("reviews.review", review_id=review.id))
+    page = paginate(select(Review).order_by(Review.held_on.desc(), Review.id.desc()))
+    return render_template("reviews/list.html", page=page, form=form, kinds=KIND_LABELS)
+
+
+def _review_or_404(review_id: int) -> Review:
+    review = service.load_review(review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _render(review: Review, code: int = 200, action_form: ActionItemForm | None = None):
+    form = action_form or ActionItemForm(formdata=None)
+    form.owner_id.choices = [SelectChoice(0, _("Nobody yet"))] + [
+        SelectChoice(u.id, u.display_name) for u in owner_choices()
+    ]
+    decision_labels = {a.value: label for a, label in ACTION_LABELS.items()}
+    decision_labels["reprioritise"] = _("Re-prioritise")
+    return render_template(
+        "reviews/review.html",
+        review=review,
+        agenda=service.agenda(review.held_on),
+        kinds=KIND_LABELS,
+        action_form=form,
+        STATUS_LABELS=STATUS_LABELS,
+        decision_labels=decision_labels,
+        today=today(),
+    ), code
+
+
+@bp.route("/<int:review_id>")
+@roles(*MANAGERS)
+def review(review_id: int):
+    return _render(_review_or_404(review_id))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= 5 else None
+
+
+@bp.route("/<int:review_id>/decisions", methods=["POST"])
+@roles(*MANAGERS)
+def decide(review_id: int):
+    found = _review_or_404(review_id)
+    decisions = [
+        service.DecisionInput(
+            item_id=int(key.removeprefix("decision-")),
+            decision=value,
+            rationale=request.form.get(f"rationale-{key.removeprefix('decision-')}", ""),
+            impact=_int(request.form.get(f"impact-{key.removeprefix('decision-')}")),
+            urgency=_int(request.form.get(f"urgency-{key.removeprefix('decision-')}")),
+            effort=_int(request.form.get(f"effort-{key.removeprefix('decision-')}")),
+        )
+        for key, value in request.form.items()
+        if key.startswith("decision-") and key.removeprefix("decision-").isdigit() and value
+    ]
+    try:
+        count = service.decide(current_user, found, decisions)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(_("No decision was applied. %(error)s", error=error.message), "danger")
+        return _render(_review_or_404(review_id), 422)
+    flash(_("%(n)s decisions applied.", n=count), "success")
+    return redirect(url_for("reviews.review", review_id=review_id))
+
+
+@bp.route("/<int:review_id>/actions", methods=["POST"])
+@roles(*MANAGERS)
+def add_action(review_id: int):
+    found = _review_or_404(review_id)
+    form = ActionItemForm()
+    form.owner_id.choices = [SelectChoice(0, "")] + [
+        SelectChoice(u.id, u.display_name) for u in owner_choices()
+    ]
+    if not form.validate_on_submit():
+        return _render(found, 422, form)
+    service.add_action(
+        current_user,
+        found,
+        title=form.title.data or "",
+        owner_id=form.owner_id.data or None,
+        due_on=form.due_on.data,
+    )
+    flash(_("Action item added."), "success")
+    return redirect(url_for("reviews.review", review_id=review_id))
+
+
+@bp.route("/<int:review_id>/minutes.xlsx")
+@roles(*MANAGERS)
+def minutes(review_id: int) -> Response:
+    found = _review_or_404(review_id)
+    data = service.minutes_xlsx(found, str(KIND_LABELS[found.kind]))
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f"attachment; filename=review-{found.held_on.isoformat()}.xlsx"
+        },
+    )

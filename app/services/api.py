@@ -1,0 +1,145 @@
+"""What the read-only JSON API returns: visible rows, and their documented JSON shapes.
+
+Each select applies the same visibility rules as the pages (directors see only their own
+business lines) and loads what its items need up front, so a page of items costs the same
+number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.extensions import db
+from app.services.assessment_access import visible_assessments
+from app.services.assessments import score_of
+from app.services.permissions import can_view_business_line
+from assessments.scoring import result_to_dict
+from models import (
+    Assessment,
+    AssessmentStatus,
+    BusinessLine,
+    Cycle,
+    CycleTarget,
+    Role,
+    User,
+    business_line_directors,
+)
+
+
+def business_line_item(line: BusinessLine) -> dict[str, Any]:
+    return {"id": line.id, "code": line.code, "name": line.name}
+
+
+# ----------------------------------------------------------------------------- cycles
+
+
+def visible_cycles(user: User) -> Select[tuple[Cycle]]:
+    """Cycles ``user`` may see; a director sees those that include one of their lines."""
+    stmt = select(Cycle).options(selectinload(Cycle.model))
+    if user.role is Role.DIRECTOR:
+        own_cycles = (
+            select(CycleTarget.cycle_id)
+            .join(
+                business_line_directors,
+                business_line_directors.c.business_line_id == CycleTarget.business_line_id,
+            )
+            .where(business_line_directors.c.user_id == user.id)
+        )
+        stmt = stmt.where(Cycle.id.in_(own_cycles))
+    return stmt
+
+
+def get_visible_cycle(user: User, cycle_id: int) -> Cycle | None:
+    return db.session.scalar(visible_cycles(user).where(Cycle.id == cycle_id))
+
+
+def cycle_item(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "id": cycle.id,
+        "name": cycle.name,
+        "model": cycle.model.key,
+        "status": cycle.status.value,
+        "start": cycle.start.isoformat(),
+        "end": cycle.end.isoformat(),
+    }
+
+
+# ------------------------------------------------------------------------ assessments
+
+
+def assessments_in(user: User, cycle: Cycle | None) -> Select[tuple[Assessment]]:
+    """Visible assessments, of ``cycle`` or of every cycle, by cycle date and line code."""
+    stmt = (
+        visible_assessments(user)
+        .join(Cycle, Cycle.id == Assessment.cycle_id)
+        .join(BusinessLine, BusinessLine.id == Assessment.business_line_id)
+    )
+    if cycle is not None:
+        stmt = stmt.where(Assessment.cycle_id == cycle.id)
+    return stmt.order_by(Cycle.start, Cycle.id, BusinessLine.code, Assessment.id)
+
+
+def _snapshot(assessment: Assessment) -> dict[str, Any] | None:
+    """The frozen results of a validated assessment (later rule changes don't alter them)."""
+    if assessment.status is AssessmentStatus.VALIDATED and assessment.result_snapshot:
+        return assessment.result_snapshot
+    return None
+
+
+def assessment_item(assessment: Assessment) -> dict[str, Any]:
+    frozen = _snapshot(assessment) or {}
+    return {
+        "id": assessment.id,
+        "cycle_id": assessment.cycle_id,
+        "business_line_id": assessment.business_line_id,
+        "status": assessment.status.value,
+        "maturity_level": frozen.get("maturity_level", assessment.maturity_level),
+        "target_level": frozen.get("target_level", assessment.target_level),
+        "score": frozen.get("score", assessment.score),
+    }
+
+
+def assessment_detail(assessment: Assessment) -> dict[str, Any]:
+    """The item plus ``process_areas`` as ``ladder score --format json`` prints them."""
+    frozen = _snapshot(assessment)
+    areas = (
+        frozen["process_areas"] if frozen else result_to_dict(score_of(assessment))["process_areas"]
+    )
+    return {**assessment_item(assessment), "process_areas": areas}
+
+
+# ----------------------------------------------------------------------------- trend
+
+
+def get_visible_business_line(user: User, business_line_id: int) -> BusinessLine | None:
+    line = db.session.get(BusinessLine, business_line_id)
+    if line is None or not can_view_business_line(user, line):
+        return None
+    return line
+
+
+def trend_of(line: BusinessLine) -> Select[tuple[Assessment]]:
+    """The line's validated assessments, oldest cycle first."""
+    return (
+        select(Assessment)
+        .join(Assessment.cycle)
+        .options(contains_eager(Assessment.cycle))
+        .where(
+            Assessment.business_line_id == line.id,
+            Assessment.status == AssessmentStatus.VALIDATED,
+        )
+        .order_by(Cycle.start, Cycle.id)
+    )
+
+
+def trend_item(assessment: Assessment) -> dict[str, Any]:
+    item = assessment_item(assessment)
+    return {
+        "cycle_id": assessment.cycle_id,
+        "cycle": assessment.cycle.name,
+        "maturity_level": item["maturity_level"],
+        "score": item["score"],
+    }

@@ -1,0 +1,108 @@
+"""Personal access tokens: create, revoke, and find the user behind a bearer token.
+
+A token is ``ldr_`` followed by 43 random URL-safe characters (256 bits). Only its SHA-256
+is stored, so a token can be shown once and never again; lookups hash what the client sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.services.audit import record_change
+from app.services.errors import ServiceError
+from models import ApiToken, User
+from models.base import utcnow
+
+TOKEN_PREFIX = "ldr_"  # noqa: S105  (a public marker, not a secret)
+PREFIX_LENGTH = 12  # "ldr_" and 8 random characters: enough to tell tokens apart
+MAX_NAME = 100
+MAX_ACTIVE_TOKENS = 20
+#: ``last_used_at`` is refreshed at most this often, so a busy script does not write on
+#: every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns the row and the token, which is not kept anywhere."""
+    name = name.strip()
+    if not name:
+        raise ServiceError(_("Give the token a name, e.g. the tool that will use it."), "name")
+    if len(name) > MAX_NAME:
+        raise ServiceError(_("The name is longer than %(max)s characters.", max=MAX_NAME), "name")
+    if not user.active:
+        raise ServiceError(_("The account %(email)s is disabled.", email=user.email))
+    active = db.session.scalar(
+        select(func.count())
+        .select_from(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    if (active or 0) >= MAX_ACTIVE_TOKENS:
+        raise ServiceError(
+            _(
+                "You already have %(n)s active tokens. Revoke one you no longer use first.",
+                n=MAX_ACTIVE_TOKENS,
+            ),
+            "name",
+        )
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, name=name, token_hash=hash_token(token), prefix=token[:PREFIX_LENGTH])
+    db.session.add(row)
+    db.session.flush()
+    record_change(
+        actor,
+        "create",
+        row,
+        new={"name": name, "prefix": row.prefix, "user": user.email},
+        label=f"{user.email} / {name}",
+    )
+    return row, token
+
+
+def revoke_token(actor: User, row: ApiToken) -> bool:
+    """Revoke ``row``; False when it was already revoked (nothing changes then)."""
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    db.session.flush()
+    record_change(
+        actor,
+        "revoke",
+        row,
+        old={"revoked_at": None},
+        new={"revoked_at": row.revoked_at.isoformat()},
+        label=f"{row.user.email} / {row.name}",
+    )
+    return True
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning the unrevoked ``token``, or None. Notes when it was used."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.user))
+    )
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
+    return row.user
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.services.findings import MAX_TEXT
+
+TOO_LONG = _l("At most %(max)d characters, please shorten it.")
+
+FREQUENCY_LABELS = {
+    "rarely": _l("Rarely"),
+    "monthly": _l("Every month"),
+    "weekly": _l("Every week"),
+    "daily": _l("Every day"),
+}
+SEVERITY_LABELS = {
+    1: _l("1 · minor"),
+    2: _l("2"),
+    3: _l("3 · noticeable"),
+    4: _l("4"),
+    5: _l("5 · blocks work"),
+}
+CATEGORY_LABELS = {
+    "process": _l("Process"),
+    "people": _l("People"),
+    "tools": _l("Tools"),
+    "communication": _l("Communication"),
+    "quality": _l("Quality"),
+    "other": _l("Other"),
+}
+
+
+class SurveyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    introduction = TextAreaField(
+        _l("Introduction"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG)],
+        description=_l("Shown above the questions: why you ask and what happens next."),
+    )
+    cycle = SelectField(_l("Assessment cycle"), coerce=int, default=0)
+    business_lines = SelectMultipleField(_l("Business lines"), coerce=int)
+    closes_on = DateField(_l("Closing date"), validators=[Optional()])
+    anonymous = BooleanField(_l("Anonymous (anyone with the link may answer)"), default=True)
+    categories = TextAreaField(
+        _l("Categories"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("One per line. Leave empty for the standard list."),
+    )
+    version = HiddenField()
+
+
+class AnswerForm(FlaskForm):
+    text = TextAreaField(
+        _l("What gets in the way of your work?"),
+        validators=[DataRequired(), Length(max=MAX_TEXT, message=TOO_LONG)],
+        description=_l("One pain point, in your own words."),
+    )
+    business_line = SelectField(_l("Your business line"), coerce=int)
+    category = SelectField(_l("Category"))
+    severity = RadioField(
+        _l("How much does it hurt?"),
+        coerce=int,
+        choices=[SelectChoice(k, v) for k, v in SEVERITY_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    frequency = RadioField(
+        _l("How often does it happen?"),
+        choices=[SelectChoice(k, v) for k, v in FREQUENCY_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    process_area = SelectField(_l("Affected process area (optional)"), default="")
+    suggestion = TextAreaField(
+        _l("Your suggestion (optional)"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG)],
+    )

@@ -1,0 +1,198 @@
+"""The PMO's surveys, and the public page that answers them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.extensions import db, limiter
+from app.i18n import current_locale_code
+from app.security import public, roles
+from app.services.errors import ServiceError, StaleEdit
+from app.services.findings import area_names, reference_model
+from app.services.permissions import MANAGERS
+from app.services.surveys import (
+    Answer,
+    answer_survey,
+    parse_categories,
+    save_survey,
+    set_status,
+    survey_by_token,
+)
+from app.surveys import bp
+from app.surveys.forms import CATEGORY_LABELS, AnswerForm, SurveyForm
+from models import BusinessLine, Cycle, Survey, SurveyResponse, SurveyStatus
+
+
+def _today() -> date:
+    return date.today()
+
+
+@bp.route("/surveys/")
+@roles(*MANAGERS)
+def surveys() -> str:
+    answers = (
+        select(func.count(SurveyResponse.id))
+        .where(SurveyResponse.survey_id == Survey.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Survey, answers).order_by(Survey.id.desc())).all()
+    return render_template("surveys/list.html", rows=rows, today=_today())
+
+
+def _survey_form(survey: Survey | None) -> SurveyForm:
+    form = SurveyForm(obj=survey)
+    form.cycle.choices = [SelectChoice(0, _("(none)"))] + [
+        SelectChoice(c.id, c.name) for c in db.session.scalars(select(Cycle).order_by(Cycle.start))
+    ]
+    form.business_lines.choices = [
+        SelectChoice(bl.id, f"{bl.code} {bl.name}")
+        for bl in db.session.scalars(select(BusinessLine).order_by(BusinessLine.code))
+    ]
+    if survey is not None and request.method == "GET":
+        form.cycle.data = survey.cycle_id or 0
+        form.business_lines.data = [bl.id for bl in survey.business_lines]
+        form.categories.data = "\n".join(survey.categories)
+    return form
+
+
+@bp.route("/surveys/new", methods=["GET", "POST"], endpoint="new_survey")
+@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
+@roles(*MANAGERS)
+def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int]:
+    survey = db.session.get(Survey, survey_id) if survey_id else None
+    if survey_id and survey is None:
+        abort(404)
+    form = _survey_form(survey)
+    if form.validate_on_submit():
+        try:
+            survey = save_survey(
+                current_user,
+                survey,
+                title=form.title.data or "",
+                introduction=form.introduction.data or "",
+                cycle_id=form.cycle.data or None,
+                business_line_ids=form.business_lines.data or [],
+                closes_on=form.closes_on.data,
+                anonymous=form.anonymous.data,
+                categories=parse_categories(form.categories.data or ""),
+                version=int(form.version.data) if form.version.data else None,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(error.message, "danger")
+            status = 409 if isinstance(error, StaleEdit) else 422
+            return render_template("surveys/form.html", form=form, survey=survey), status
+        flash(_("Survey saved."), "success")
+        return redirect(url_for("surveys.survey", survey_id=survey.id))
+    return render_template("surveys/form.html", form=form, survey=survey)
+
+
+@bp.route("/surveys/<int:survey_id>")
+@roles(*MANAGERS)
+def survey(survey_id: int) -> str:
+    found = db.session.get(Survey, survey_id) or abort(404)
+    answers = db.session.scalar(
+        select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == found.id)
+    )
+    link = url_for("surveys.answer", token=found.token, _external=True)
+    return render_template(
+        "surveys/detail.html", survey=found, answers=answers, link=link, today=_today()
+    )
+
+
+@bp.route("/surveys/<int:survey_id>/status", methods=["POST"])
+@roles(*MANAGERS)
+def change_status(survey_id: int) -> Response:
+    found = db.session.get(Survey, survey_id) or abort(404)
+    wanted = request.form.get("status", "")
+    if wanted not in {s.value for s in SurveyStatus}:
+        abort(400)
+    set_status(current_user, found, SurveyStatus(wanted))
+    flash(_("Survey closed.") if wanted == "closed" else _("Survey open again."), "success")
+    return redirect(url_for("surveys.survey", survey_id=found.id))
+
+
+# ------------------------------------------------------------------------ public page
+
+
+def _answer_limit() -> str:
+    return str(current_app.config.get("SURVEY_RATE_LIMIT", "10 per hour"))
+
+
+def _link_and_address() -> str:
+    token = (request.view_args or {}).get("token", "")
+    return f"survey:{token}:{get_remote_address()}"
+
+
+def _answer_form(found: Survey) -> AnswerForm:
+    form = AnswerForm()
+    lang = current_locale_code()
+    form.business_line.choices = [SelectChoice(bl.id, bl.name) for bl in found.business_lines]
+    form.category.choices = [
+        SelectChoice(c, str(CATEGORY_LABELS.get(c, c))) for c in found.categories
+    ]
+    names = area_names(reference_model(found.cycle), lang)
+    form.process_area.choices = [SelectChoice("", _("I don't know"))] + [
+        SelectChoice(code, name) for code, name in sorted(names.items(), key=lambda i: i[1])
+    ]
+    return form
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@limiter.limit(_answer_limit, key_func=_link_and_address, methods=["POST"])
+@public
+def answer(token: str) -> str | Response | tuple[str, int]:
+    found = survey_by_token(token) or abort(404)
+    if not found.anonymous and not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+    if not found.accepts_answers(_today()):
+        return render_template("surveys/closed.html", survey=found)
+    form = _answer_form(found)
+    if len(found.business_lines) == 1:
+        form.business_line.data = found.business_lines[0].id
+    if form.validate_on_submit():
+        try:
+            answer_survey(
+                found,
+                Answer(
+                    text=form.text.data or "",
+                    business_line_id=form.business_line.data,
+                    severity=form.severity.data or 0,
+                    frequency=form.frequency.data or "",
+                    category=form.category.data or "",
+                    process_area=form.process_area.data or None,
+                    suggestion=form.suggestion.data or "",
+                ),
+                respondent=current_user if current_user.is_authenticated else None,
+                today=_today(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                flash(error.message, "danger")
+            return render_template("surveys/answer.html", survey=found, form=form), 422
+        return redirect(url_for("surveys.thanks", token=found.token))
+    status = 422 if form.errors else 200
+    return render_template("surveys/answer.html", survey=found, form=form), status
+
+
+@bp.route("/s/<token>/thanks")
+@public
+def thanks(token: str) -> str:
+    found = survey_by_token(token) or abort(404)
+    return render_template("surveys/thanks.html", survey=found)

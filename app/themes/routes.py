@@ -1,0 +1,225 @@
+"""Themes: clustering runs over findings, their themes, and the PMO's edits."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from app.extensions import db
+from app.findings.routes import SOURCE_LABELS
+from app.i18n import current_locale_code
+from app.pagination import paginate
+from app.security import roles
+from app.services.errors import ServiceError
+from app.services.findings import FindingFilter, area_names, reference_model
+from app.services.permissions import MANAGERS
+from app.services.themes import (
+    assign_new_findings,
+    count_unassigned,
+    create_run,
+    latest_run,
+    launch,
+    merge_themes,
+    move_findings,
+    rename_theme,
+    run_filters,
+    theme_findings,
+)
+from app.themes import bp
+from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm
+from models import BusinessLine, ClusteringRun, Cycle, Finding, Role, Theme
+
+READERS = (*MANAGERS, Role.LEADERSHIP)
+
+
+def _run_form() -> RunForm:
+    form = RunForm()
+    form.cycle.choices = [SelectChoice(0, _("All cycles"))] + [
+        SelectChoice(c.id, c.name)
+        for c in db.session.scalars(select(Cycle).order_by(Cycle.start.desc()))
+    ]
+    form.business_lines.choices = [
+        SelectChoice(bl.id, f"{bl.code} {bl.name}")
+        for bl in db.session.scalars(select(BusinessLine).order_by(BusinessLine.code))
+    ]
+    form.source.choices = [SelectChoice("", _("All sources"))] + [
+        SelectChoice(code, str(label)) for code, label in SOURCE_LABELS.items()
+    ]
+    return form
+
+
+def _lines() -> dict[int, str]:
+    return {
+        row.id: row.name for row in db.session.execute(select(BusinessLine.id, BusinessLine.name))
+    }
+
+
+@bp.route("/themes/")
+@roles(*READERS)
+def themes() -> str | Response:
+    run = latest_run()
+    if run is not None:
+        return redirect(url_for("themes.run", run_id=run.id))
+    runs = list(db.session.scalars(select(ClusteringRun).order_by(ClusteringRun.id.desc())))
+    return render_template("themes/index.html", runs=runs, form=_run_form())
+
+
+@bp.route("/themes/runs", methods=["POST"])
+@roles(*MANAGERS)
+def start_run() -> Response | tuple[str, int]:
+    form = _run_form()
+    if not form.validate_on_submit():
+        runs = list(db.session.scalars(select(ClusteringRun).order_by(ClusteringRun.id.desc())))
+        return render_template("themes/index.html", runs=runs, form=form), 422
+    filters = FindingFilter(
+        cycle_id=form.cycle.data or None,
+        source=form.source.data or None,
+        business_line_ids=tuple(form.business_lines.data or ()),
+    )
+    try:
+        run = create_run(current_user, filters, k=form.k.data, lang=_lang())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("themes.themes"))
+    # The background thread reads the run from its own session: it must be committed first.
+    db.session.commit()
+    launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]
+    return redirect(url_for("themes.run", run_id=run.id))
+
+
+def _lang() -> str:
+    return "en" if current_locale_code() == "en" else "zh"
+
+
+@bp.route("/themes/runs/<int:run_id>")
+@roles(*READERS)
+def run(run_id: int) -> str:
+    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    runs = list(
+        db.session.scalars(select(ClusteringRun).order_by(ClusteringRun.id.desc()).limit(10))
+    )
+    latest = latest_run()
+    pending = count_unassigned(found) if latest is not None and latest.id == found.id else 0
+    return render_template(
+        "themes/run.html",
+        run=found,
+        runs=runs,
+        form=_run_form(),
+        lines=_lines(),
+        areas=area_names(reference_model(), current_locale_code()),
+        pending=pending,
+    )
+
+
+@bp.route("/themes/runs/<int:run_id>/status")
+@roles(*READERS)
+def run_status(run_id: int) -> dict[str, object]:
+    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    return {"status": found.status.value, "progress": found.progress, "k": found.k}
+
+
+@bp.route("/themes/runs/<int:run_id>/rerun", methods=["POST"])
+@roles(*MANAGERS)
+def rerun(run_id: int) -> Response:
+    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    try:
+        new = create_run(current_user, run_filters(found), k=found.k_requested, lang=_lang())
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("themes.run", run_id=run_id))
+    db.session.commit()  # see start_run
+    launch(current_app._get_current_object(), new.id)  # type: ignore[attr-defined]
+    return redirect(url_for("themes.run", run_id=new.id))
+
+
+@bp.route("/themes/runs/<int:run_id>/assign", methods=["POST"])
+@roles(*MANAGERS)
+def assign(run_id: int) -> Response:
+    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    try:
+        count = assign_new_findings(current_user, found)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("themes.run", run_id=run_id))
+    flash(_("%(n)s new findings placed in their nearest theme.", n=count), "success")
+    return redirect(url_for("themes.run", run_id=run_id))
+
+
+def _theme_or_404(theme_id: int) -> Theme:
+    return db.session.get(Theme, theme_id) or abort(404)
+
+
+@bp.route("/themes/<int:theme_id>")
+@roles(*READERS)
+def theme(theme_id: int) -> str:
+    found = _theme_or_404(theme_id)
+    others = [t for t in found.run.themes if t.id != found.id]
+    merge, move = MergeForm(), MoveForm()
+    merge.other.choices = move.target.choices = [SelectChoice(t.id, t.label) for t in others]
+    quotes = {
+        f.id: f
+        for f in db.session.scalars(select(Finding).where(Finding.id.in_(found.representative_ids)))
+    }
+    return render_template(
+        "themes/theme.html",
+        theme=found,
+        rename=RenameForm(obj=found),
+        merge=merge,
+        move=move,
+        quotes=[quotes[i] for i in found.representative_ids if i in quotes],
+        page=paginate(theme_findings(found)),
+        lines=_lines(),
+        areas=area_names(reference_model(), current_locale_code()),
+    )
+
+
+@bp.route("/themes/<int:theme_id>/rename", methods=["POST"])
+@roles(*MANAGERS)
+def rename(theme_id: int) -> Response:
+    found = _theme_or_404(theme_id)
+    form = RenameForm()
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if form.version.data else None
+            rename_theme(current_user, found, form.label.data or "", version=version)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            return redirect(url_for("themes.theme", theme_id=theme_id))
+        flash(_("Theme renamed."), "success")
+    else:
+        flash(_("A theme name has 1 to 200 characters."), "danger")
+    return redirect(url_for("themes.theme", theme_id=theme_id))
+
+
+@bp.route("/themes/<int:theme_id>/merge", methods=["POST"])
+@roles(*MANAGERS)
+def merge(theme_id: int) -> Response:
+    found = _theme_or_404(theme_id)
+    keep = _theme_or_404(request.form.get("other", 0, type=int))
+    try:
+        merge_themes(current_user, keep, found)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("themes.theme", theme_id=theme_id))
+    flash(_("Themes merged."), "success")
+    return redirect(url_for("themes.theme", theme_id=keep.id))
+
+
+@bp.route("/themes/<int:theme_id>/move", methods=["POST"])
+@roles(*MANAGERS)
+def move(theme_id: int) -> Response:
+    _theme_or_404(theme_id)
+    target = _theme_or_404(request.form.get("target", 0, type=int))
+    ids = [int(v) for v in request.form.getlist("findings") if v.isdigit()]
+    count = move_findings(current_user, target, ids)
+    flash(_("%(n)s findings moved to “%(theme)s”.", n=count, theme=target.label), "success")
+    return redirect(url_for("themes.theme", theme_id=theme_id))

@@ -1,0 +1,107 @@
+"""Clustering runs over findings and the themes they produced.
+
+Every run is kept with its parameters and quality figures. A finding belongs to at most one
+theme per run (:class:`ThemeFinding`); the PMO may rename, merge and move afterwards, and
+``placed_by`` tells clustering, a later nearest-theme assignment and a manual move apart.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Placement(enum.StrEnum):
+    CLUSTERING = "clustering"
+    ASSIGNED = "assigned"
+    MOVED = "moved"
+
+
+class ClusteringRun(Base):
+    __tablename__ = "clustering_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[RunStatus] = mapped_column(
+        _enum(RunStatus, "clustering_run_status"), default=RunStatus.QUEUED
+    )
+    #: The k asked for; None means chosen automatically.
+    k_requested: Mapped[int | None] = mapped_column(Integer)
+    k: Mapped[int | None] = mapped_column(Integer)
+    #: Which findings: ``{"cycle_id", "business_line_ids", "source", "sample"}``.
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    model_label: Mapped[str] = mapped_column(String(100), default="")
+    quality: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    finding_count: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="Theme.position"
+    )
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("clustering_runs.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(200))
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    process_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    mean_severity: Mapped[float | None] = mapped_column(Float)
+    business_line_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: Finding ids of the most central texts, shown as quotes.
+    representative_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: The clustering's own theme ids merged into this theme (for nearest-theme assignment).
+    cluster_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(default=1)
+
+    run: Mapped[ClusteringRun] = relationship(back_populates="themes")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+class ThemeFinding(Base):
+    __tablename__ = "theme_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("clustering_runs.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), index=True
+    )
+    placed_by: Mapped[Placement] = mapped_column(
+        _enum(Placement, "theme_placement"), default=Placement.CLUSTERING
+    )
+
+    __table_args__ = (UniqueConstraint("run_id", "finding_id"),)
