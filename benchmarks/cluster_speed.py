@@ -21,9 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.cluster_quality import load_profiles
-
 from assessments.clustering import AreaProfile, cluster_texts
+from benchmarks.cluster_quality import load_profiles
 
 _ZH_TOPICS = [
     ("需求", ["老是变", "写得太粗", "没人确认", "口头说了就改", "评审走过场", "和原型对不上"]),

@@ -6,25 +6,15 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin
+from models.base import Base, TimestampMixin, value_enum
 
 if TYPE_CHECKING:
     from models.maturity import StoredModel
     from models.org import BusinessLine
     from models.user import User
-
-
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class CycleStatus(enum.StrEnum):
@@ -49,7 +39,7 @@ class Cycle(TimestampMixin, Base):
     start: Mapped[date]
     end: Mapped[date]
     status: Mapped[CycleStatus] = mapped_column(
-        _enum(CycleStatus, "cycle_status"), default=CycleStatus.DRAFT
+        value_enum(CycleStatus, "cycle_status"), default=CycleStatus.DRAFT
     )
     #: Process-area codes in scope, or None for the whole model.
     scope: Mapped[list[str] | None] = mapped_column(JSON)
@@ -88,7 +78,7 @@ class Assessment(TimestampMixin, Base):
     business_line_id: Mapped[int] = mapped_column(ForeignKey("business_lines.id"), index=True)
     target_level: Mapped[int] = mapped_column(Integer)
     status: Mapped[AssessmentStatus] = mapped_column(
-        _enum(AssessmentStatus, "assessment_status"), default=AssessmentStatus.DRAFT
+        value_enum(AssessmentStatus, "assessment_status"), default=AssessmentStatus.DRAFT
     )
     #: Results kept up to date on every save; frozen with the snapshot at validation.
     score: Mapped[float | None] = mapped_column(Float)

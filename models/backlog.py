@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessments.prioritisation import ItemStatus
-from models.base import Base, TimestampMixin
+from models.base import Base, TimestampMixin, value_enum
 
 if TYPE_CHECKING:
     from models.finding import Finding
@@ -57,13 +56,7 @@ class ImprovementItem(TimestampMixin, Base):
     planned_start: Mapped[date | None]
     planned_end: Mapped[date | None]
     status: Mapped[ItemStatus] = mapped_column(
-        Enum(
-            ItemStatus,
-            name="item_status",
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        ),
+        value_enum(ItemStatus, "item_status"),
         default=ItemStatus.PROPOSED,
     )
     status_reason: Mapped[str] = mapped_column(Text, default="")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, utcnow, value_enum
 from models.org import BusinessLine
 
 
@@ -28,21 +28,11 @@ class Frequency(enum.StrEnum):
     DAILY = "daily"
 
 
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
 class Finding(Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[FindingSource] = mapped_column(_enum(FindingSource, "finding_source"))
+    source: Mapped[FindingSource] = mapped_column(value_enum(FindingSource, "finding_source"))
     business_line_id: Mapped[int | None] = mapped_column(ForeignKey("business_lines.id"))
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))
     assessment_id: Mapped[int | None] = mapped_column(
@@ -54,7 +44,7 @@ class Finding(Base):
     text: Mapped[str] = mapped_column(Text)
     #: Pain points only: the respondent's category, how often it hurts, what they suggest.
     category: Mapped[str | None] = mapped_column(String(40))
-    frequency: Mapped[Frequency | None] = mapped_column(_enum(Frequency, "finding_frequency"))
+    frequency: Mapped[Frequency | None] = mapped_column(value_enum(Frequency, "finding_frequency"))
     suggestion: Mapped[str] = mapped_column(Text, default="")
     #: Who typed or imported it (PMO); never set for survey answers.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessments.kpi import Direction
-from models.base import Base, TimestampMixin
+from models.base import Base, TimestampMixin, value_enum
 
 if TYPE_CHECKING:
     from models.backlog import ImprovementItem
@@ -58,15 +58,7 @@ class Kpi(Base):
     )
     name: Mapped[str] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(20), default="")
-    direction: Mapped[Direction] = mapped_column(
-        Enum(
-            Direction,
-            name="kpi_direction",
-            native_enum=False,
-            length=10,
-            values_callable=lambda members: [m.value for m in members],
-        )
-    )
+    direction: Mapped[Direction] = mapped_column(value_enum(Direction, "kpi_direction", length=10))
     baseline: Mapped[float] = mapped_column(Float)
     target: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(200), default="")

@@ -6,10 +6,10 @@ import enum
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin
+from models.base import Base, TimestampMixin, value_enum
 
 if TYPE_CHECKING:
     from models.backlog import ImprovementItem
@@ -26,15 +26,7 @@ class Review(TimestampMixin, Base):
     __tablename__ = "improvement_reviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[ReviewKind] = mapped_column(
-        Enum(
-            ReviewKind,
-            name="review_kind",
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        )
-    )
+    kind: Mapped[ReviewKind] = mapped_column(value_enum(ReviewKind, "review_kind"))
     held_on: Mapped[date] = mapped_column(index=True)
     attendees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")

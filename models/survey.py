@@ -12,10 +12,10 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin, utcnow
+from models.base import Base, TimestampMixin, utcnow, value_enum
 from models.org import BusinessLine
 
 if TYPE_CHECKING:
@@ -56,13 +56,7 @@ class Survey(TimestampMixin, Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_survey_token)
     status: Mapped[SurveyStatus] = mapped_column(
-        Enum(
-            SurveyStatus,
-            name="survey_status",
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [m.value for m in members],
-        ),
+        value_enum(SurveyStatus, "survey_status"),
         default=SurveyStatus.OPEN,
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

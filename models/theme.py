@@ -11,20 +11,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
-
-
-def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
+from models.base import Base, utcnow, value_enum
 
 
 class RunStatus(enum.StrEnum):
@@ -45,7 +35,7 @@ class ClusteringRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[RunStatus] = mapped_column(
-        _enum(RunStatus, "clustering_run_status"), default=RunStatus.QUEUED
+        value_enum(RunStatus, "clustering_run_status"), default=RunStatus.QUEUED
     )
     #: The k asked for; None means chosen automatically.
     k_requested: Mapped[int | None] = mapped_column(Integer)
@@ -101,7 +91,7 @@ class ThemeFinding(Base):
         ForeignKey("findings.id", ondelete="CASCADE"), index=True
     )
     placed_by: Mapped[Placement] = mapped_column(
-        _enum(Placement, "theme_placement"), default=Placement.CLUSTERING
+        value_enum(Placement, "theme_placement"), default=Placement.CLUSTERING
     )
 
     __table_args__ = (UniqueConstraint("run_id", "finding_id"),)
