@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assessments.prioritisation import ItemStatus
+
 PREFIX = "/api/v1"
 
 _INT = {"type": "integer"}
@@ -34,6 +36,8 @@ def _list_of(name: str) -> dict[str, Any]:
         ]
     }
 
+
+_ITEM_STATUSES = tuple(status.value for status in ItemStatus)
 
 _ASSESSMENT = {
     "id": _INT,
@@ -87,6 +91,50 @@ SCHEMAS: dict[str, Any] = {
                 "description": "By process-area code, as `ladder score --format json` prints.",
                 "additionalProperties": _ref("ProcessAreaResult"),
             },
+        }
+    ),
+    "BacklogItem": _object(
+        {
+            "id": _INT,
+            "title": _STR,
+            "business_line_id": {**_NULLABLE_INT, "description": "null: company-wide."},
+            "process_area": {"type": ["string", "null"]},
+            "impact": {**_INT, "minimum": 1, "maximum": 5},
+            "urgency": {**_INT, "minimum": 1, "maximum": 5},
+            "effort": {**_INT, "minimum": 1, "maximum": 5},
+            "priority": {"type": "number", "description": "(impact + urgency) / effort"},
+            "quick_win": {"type": "boolean"},
+            "status": {"type": "string", "enum": list(_ITEM_STATUSES)},
+        }
+    ),
+    "Kpi": _object(
+        {
+            "name": _STR,
+            "unit": _STR,
+            "direction": {"type": "string", "enum": ["higher", "lower"]},
+            "baseline": {"type": "number"},
+            "target": {"type": "number"},
+            "latest": {"type": ["number", "null"]},
+            "progress": {
+                "type": ["number", "null"],
+                "description": "(latest - baseline) / (target - baseline); achieved at >= 1.",
+            },
+        }
+    ),
+    "QuickWin": _object(
+        {
+            "id": _INT,
+            "item_id": _INT,
+            "title": _STR,
+            "business_line_id": _NULLABLE_INT,
+            "start": _DATE,
+            "end": _DATE,
+            "closed": {"type": "boolean"},
+            "status": {
+                "type": ["string", "null"],
+                "enum": ["achieved", "on_track", "off_track", None],
+            },
+            "kpis": {"type": "array", "items": _ref("Kpi")},
         }
     ),
     "TrendPoint": _object(
@@ -171,6 +219,22 @@ PATHS: dict[str, Any] = {
         _list_of("TrendPoint"),
         parameters=[_query("business_line", "The business line.", required=True)],
         not_found="No such business line, or not one you may see.",
+    ),
+    f"{PREFIX}/backlog": _get(
+        "Improvement backlog items you may see, highest priority first.",
+        _list_of("BacklogItem"),
+        parameters=[
+            {
+                "name": "status",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(_ITEM_STATUSES)},
+            },
+            {"name": "quick_win", "in": "query", "required": False, "schema": {"type": "boolean"}},
+        ],
+    ),
+    f"{PREFIX}/quick-wins": _get(
+        "Quick-win projects you may see, with their KPIs and progress.", _list_of("QuickWin")
     ),
     f"{PREFIX}/openapi.json": {
         "get": {

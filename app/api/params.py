@@ -66,3 +66,40 @@ def paginated(stmt: Select[Any], serialise: Any) -> dict[str, Any]:
         "per_page": per_page,
         "total": result.total,
     }
+
+
+def choice_arg(name: str, choices: tuple[str, ...]) -> str | None:
+    """``?name=`` as one of ``choices``; None when absent."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if raw not in choices:
+        raise ApiError(
+            400,
+            _(
+                "The query parameter %(name)s must be one of %(choices)s, not %(value)s.",
+                name=name,
+                choices=", ".join(choices),
+                value=raw[:40],
+            ),
+        )
+    return raw
+
+
+def bool_arg(name: str) -> bool | None:
+    """``?name=true|false`` (also 1/0, yes/no); None when absent."""
+    raw = request.args.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in {"true", "1", "yes"}:
+        return True
+    if raw in {"false", "0", "no"}:
+        return False
+    raise ApiError(
+        400,
+        _(
+            "The query parameter %(name)s must be true or false, not %(value)s.",
+            name=name,
+            value=raw[:40],
+        ),
+    )

@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from app.api import bp
 from app.api.openapi import openapi_document
-from app.api.params import ApiError, int_arg, paginated
+from app.api.params import ApiError, bool_arg, choice_arg, int_arg, paginated
 from app.security import public, signed_in
 from app.services import api as service
 from app.services.assessment_access import get_visible_assessment_or_404
 from app.services.permissions import visible_business_lines
+from assessments.prioritisation import ItemStatus
 from models import BusinessLine, Cycle
 
 
@@ -72,6 +73,20 @@ def trend() -> dict[str, Any]:
     if line is None:
         abort(404)
     return paginated(service.trend_of(line), service.trend_item)
+
+
+@bp.route("/backlog")
+@signed_in
+def backlog() -> dict[str, Any]:
+    status = choice_arg("status", tuple(s.value for s in ItemStatus))
+    stmt = service.backlog_items(current_user, status, bool_arg("quick_win"))
+    return paginated(stmt, service.backlog_item)
+
+
+@bp.route("/quick-wins")
+@signed_in
+def quick_wins() -> dict[str, Any]:
+    return paginated(service.quick_win_projects(current_user), service.quick_win_item)
 
 
 @bp.route("/openapi.json")

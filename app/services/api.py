@@ -15,7 +15,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.extensions import db
 from app.services.assessment_access import visible_assessments
 from app.services.assessments import score_of
+from app.services.backlog import visible_items
 from app.services.permissions import can_view_business_line
+from app.services.quickwins import project_status, project_views, visible_projects
+from assessments.prioritisation import ItemStatus
 from assessments.scoring import result_to_dict
 from models import (
     Assessment,
@@ -23,6 +26,9 @@ from models import (
     BusinessLine,
     Cycle,
     CycleTarget,
+    ImprovementItem,
+    Kpi,
+    QuickWinProject,
     Role,
     User,
     business_line_directors,
@@ -142,4 +148,72 @@ def trend_item(assessment: Assessment) -> dict[str, Any]:
         "cycle": assessment.cycle.name,
         "maturity_level": item["maturity_level"],
         "score": item["score"],
+    }
+
+
+# ------------------------------------------------------------------ backlog, quick wins
+
+
+def backlog_items(
+    user: User, status: str | None, quick_win: bool | None
+) -> Select[tuple[ImprovementItem]]:
+    """Items the user may see (a director: their lines and company-wide), by priority."""
+    stmt = visible_items(user)
+    if status is not None:
+        stmt = stmt.where(ImprovementItem.status == ItemStatus(status))
+    if quick_win is not None:
+        stmt = stmt.where(ImprovementItem.quick_win.is_(quick_win))
+    return stmt.order_by(ImprovementItem.priority.desc(), ImprovementItem.id)
+
+
+def backlog_item(item: ImprovementItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "business_line_id": item.business_line_id,
+        "process_area": item.process_area,
+        "impact": item.impact,
+        "urgency": item.urgency,
+        "effort": item.effort,
+        "priority": round(item.priority, 2),
+        "quick_win": item.quick_win,
+        "status": item.status.value,
+    }
+
+
+def quick_win_projects(user: User) -> Select[tuple[QuickWinProject]]:
+    return (
+        visible_projects(user)
+        .options(
+            selectinload(QuickWinProject.item),
+            selectinload(QuickWinProject.kpis).selectinload(Kpi.measurements),
+        )
+        .order_by(QuickWinProject.start.desc(), QuickWinProject.id.desc())
+    )
+
+
+def quick_win_item(project: QuickWinProject) -> dict[str, Any]:
+    views = project_views(project)
+    status = project_status(views)
+    return {
+        "id": project.id,
+        "item_id": project.item_id,
+        "title": project.item.title,
+        "business_line_id": project.business_line_id,
+        "start": project.start.isoformat(),
+        "end": project.end.isoformat(),
+        "closed": project.closed_on is not None,
+        "status": status.value if status else None,
+        "kpis": [
+            {
+                "name": view.kpi.name,
+                "unit": view.kpi.unit,
+                "direction": view.kpi.direction.value,
+                "baseline": view.kpi.baseline,
+                "target": view.kpi.target,
+                "latest": view.latest,
+                "progress": None if view.progress is None else round(view.progress, 4),
+            }
+            for view in views
+        ],
     }
