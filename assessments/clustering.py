@@ -11,7 +11,8 @@ Pipeline (:func:`cluster_texts`):
    like "requirements management" land close together, in either language.
 4. **k-means** (k-means++, several starts, fixed seed) on the L2-normalised concatenation —
    spherical k-means in effect. With ``k=None``, k is the best cosine silhouette over
-   2..min(15, n/5) on a sample.
+   2..min(15, n/5, √n + 2) on a sample: silhouette on sparse short texts keeps rising with
+   k, so without the √n bound 80 texts got 12–15 themes.
 5. **Themes**: sorted by size; labelled by the terms most frequent in the theme relative to
    the whole set; mapped to the areas closest to the theme's centroid.
 
@@ -39,7 +40,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-from assessments.text import STOP_ZH, Tokens, tokenize
+from assessments.text import (
+    CONCEPT_NAMES,
+    CONCEPTS,
+    STOP_EN,
+    STOP_ZH,
+    Tokens,
+    has_cjk,
+    tokenize,
+)
 
 __all__ = [
     "AreaProfile",
@@ -65,7 +74,16 @@ MAX_AUTO_K = 15
 _MIN_PER_THEME = 5  # auto k never exceeds n / 5
 _SILHOUETTE_SAMPLE = 2500
 _N_INIT = 30
-_N_INIT_SEARCH = 3
+# Short texts give a flat k-means objective: on small inputs many more starts make the
+# result markedly less dependent on the seed, and they are cheap there.
+_N_INIT_SMALL = 100
+_SMALL = 2000
+_N_INIT_SEARCH = 6
+_K_SQRT_EXTRA = 2  # auto k never exceeds sqrt(n) + 2: 80 texts -> at most 10 themes
+# Weight of the words block of a text written without any Chinese, in an input that has
+# Chinese: English words never meet Chinese ones, so at full weight English complaints
+# cluster by language instead of by topic. Their concepts and area affinity still count.
+_EN_WORDS = 0.5
 
 LABEL_TERMS = 3
 MAX_TERMS = 8
@@ -76,7 +94,30 @@ _AREA_RELATIVE = 0.6
 
 _BLANK_LABEL = {"zh": "(空白)", "en": "(blank)"}
 # Words every PMO complaint may use; they say nothing about a theme.
-_LABEL_STOP = frozenset({"项目", "公司", "工作", "个人", "project", "work", "company"}) | STOP_ZH
+_LABEL_STOP = (
+    frozenset(
+        {
+            "项目",
+            "公司",
+            "工作",
+            "个人",
+            "部门",
+            "团队",
+            "容易",
+            "东西",
+            "project",
+            "work",
+            "company",
+        }
+    )
+    | STOP_ZH
+    | STOP_EN
+)
+# Terms of the PMO thesaurus: known concepts make better labels than incidental words.
+_KNOWN_TERMS = frozenset(
+    term for blob in CONCEPTS.values() for term in blob.split() if has_cjk(term) and len(term) > 1
+)
+_KNOWN_BONUS = 1.3
 _QUANTITY = re.compile(r"^[0-9一二三四五六七八九十两几半每]+[个次天周月年遍下点倍多号]")
 
 
@@ -175,6 +216,10 @@ def _embed(tokens: Sequence[Tokens], vectorizers: Vectorizers) -> sp.csr_matrix:
         weight * normalize(vectorizer.transform([getattr(t, kind) for t in tokens]))
         for kind, weight, vectorizer in vectorizers
     ]
+    kinds = [kind for kind, _, _ in vectorizers]
+    if "words" in kinds and "bigrams" in kinds:  # the input has Chinese
+        scale = np.array([1.0 if t.bigrams else _EN_WORDS for t in tokens])
+        blocks[kinds.index("words")] = sp.diags(scale) @ blocks[kinds.index("words")]
     return normalize(sp.hstack(blocks, format="csr"))
 
 
@@ -206,9 +251,10 @@ def _kmeans(matrix: sp.csr_matrix, k: int, seed: int, n_init: int) -> KMeans:
 def _choose_k(
     matrix: sp.csr_matrix, distinct: int, seed: int, tick: Callable[[], None], stages: int
 ) -> tuple[int, dict[str, float]]:
-    """The k in 2..min(15, n/5) with the best cosine silhouette on a sample."""
+    """The k in 2..min(15, n/5, √n + 2) with the best cosine silhouette on a sample."""
     n = matrix.shape[0]
-    k_max = min(MAX_AUTO_K, max(2, n // _MIN_PER_THEME), distinct, n - 1)
+    bound = min(MAX_AUTO_K, n // _MIN_PER_THEME, math.isqrt(n) + _K_SQRT_EXTRA)
+    k_max = min(max(2, bound), distinct, n - 1)
     if k_max < 2:
         for _ in range(stages):
             tick()
@@ -263,20 +309,48 @@ class _Vocabulary:
     (so "变更" may, the accidental "求变" may not)."""
     forms: dict[str, str]
     n: int
+    concept_frequency: Counter[str]
 
     @classmethod
     def of(cls, tokens: Sequence[Tokens]) -> _Vocabulary:
         word_df = Counter(w for t in tokens for w in set(t.words))
         words = frozenset(w for w, df in word_df.items() if df >= 2)
-        return cls(_document_frequencies(tokens), words, _surface_forms(tokens), len(tokens))
+        concepts = Counter(c for t in tokens for c in set(t.concepts))
+        forms = _surface_forms(tokens)
+        return cls(_document_frequencies(tokens), words, forms, len(tokens), concepts)
+
+
+def _concept_terms(
+    members: Sequence[Tokens], vocab: _Vocabulary, chosen: Sequence[str], lang: str
+) -> list[str]:
+    """Names of the concepts characteristic of a theme (same score as the terms) that no
+    chosen term already says, to complete a label of fewer than LABEL_TERMS terms."""
+    local = Counter(c for t in members for c in set(t.concepts))
+    size = len(members)
+    scored = []
+    for concept, df in local.items():
+        if df < max(2, math.ceil(0.3 * size)) or concept not in CONCEPT_NAMES:
+            continue
+        p_theme = df / size
+        score = p_theme * math.log1p(p_theme * vocab.n / vocab.concept_frequency[concept])
+        scored.append((-score, concept))
+    names = []
+    for _, concept in sorted(scored):
+        name = CONCEPT_NAMES[concept][0 if lang == "zh" else 1]
+        said = [*chosen, *names]
+        if any(term in name or name in term for term in said):
+            continue
+        names.append(name)
+    return names
 
 
 def _theme_terms(members: Sequence[Tokens], vocab: _Vocabulary, min_df: int = 2) -> tuple[str, ...]:
     """Terms frequent in the theme and rarer elsewhere.
 
     Score = p_theme · log(1 + p_theme / p_all) over document frequencies, from words and
-    from character bigrams that are words elsewhere in the input; single characters count
-    half, and a bigram overlapping an already chosen term is dropped. Terms of a single
+    from character bigrams that are words elsewhere in the input; terms of the PMO
+    thesaurus count more, single letters half, lone Chinese characters not at all, and a
+    bigram overlapping an already chosen term is dropped. Terms of a single
     text are used only when the theme has nothing better.
     """
     local = _document_frequencies(members)
@@ -285,6 +359,8 @@ def _theme_terms(members: Sequence[Tokens], vocab: _Vocabulary, min_df: int = 2)
     scored: list[tuple[float, str]] = []
     for term, df in local.items():
         if df < min_df or term in _LABEL_STOP or _QUANTITY.match(term):
+            continue
+        if len(term) == 1 and has_cjk(term):  # a lone character is never a label
             continue
         is_word = term in theme_words
         if not is_word and term not in vocab.words:
@@ -295,6 +371,8 @@ def _theme_terms(members: Sequence[Tokens], vocab: _Vocabulary, min_df: int = 2)
             score *= 0.8
         elif len(term) == 1:
             score *= 0.5
+        if term in _KNOWN_TERMS:
+            score *= _KNOWN_BONUS
         scored.append((score, term))
     scored.sort(key=lambda item: (-item[0], item[1]))
     chosen: list[str] = []
@@ -399,7 +477,8 @@ def cluster_texts(
     else:
         n_clusters = min(k, distinct)
     if n_clusters > 1:
-        labels = _kmeans(matrix, n_clusters, seed, _N_INIT).labels_.astype(np.intp)
+        n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
+        labels = _kmeans(matrix, n_clusters, seed, n_init).labels_.astype(np.intp)
     else:
         labels = np.zeros(len(content), dtype=np.intp)
     tick()
@@ -428,7 +507,11 @@ def cluster_texts(
         centroid /= np.linalg.norm(centroid) or 1.0
         centroids.append(centroid)
         theme_ids.append(theme_id)
-        terms = _theme_terms([content[i] for i in local], vocab)
+        member_tokens = [content[i] for i in local]
+        terms = _theme_terms(member_tokens, vocab)
+        if len(terms) < LABEL_TERMS:
+            extra = _concept_terms(member_tokens, vocab, terms, lang)
+            terms = (*terms, *extra)[: max(len(terms), LABEL_TERMS)]
         codes: tuple[str, ...] = ()
         if area_sims is not None and area_space is not None:
             codes = _theme_areas(area_sims[local].mean(axis=0), area_space.codes)

@@ -47,7 +47,10 @@ def run(*args: str, env: dict[str, str]) -> float:
 
 def survey_token(database_url: str) -> str:
     with psycopg.connect(database_url) as conn:
-        row = conn.execute("SELECT token FROM surveys ORDER BY id DESC LIMIT 1").fetchone()
+        row = conn.execute(
+            "SELECT token FROM surveys WHERE status = 'open' AND "
+            "(closes_on IS NULL OR closes_on >= CURRENT_DATE) ORDER BY id DESC LIMIT 1"
+        ).fetchone()
     return row[0] if row else ""
 
 
@@ -67,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--size", choices=["small", "large"], default="large")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
@@ -90,8 +94,8 @@ def main() -> None:
     server = None
     try:
         run(str(BIN / "ladder"), "db", "upgrade", env=env)
-        seed = run(str(BIN / "ladder"), "demo", "--size", "large", env=env)
-        print(f"large demo seeded in {seed:.0f} s")
+        seed = run(str(BIN / "ladder"), "demo", "--size", args.size, env=env)
+        print(f"{args.size} demo seeded in {seed:.0f} s")
         env["LOAD_SURVEY_TOKEN"] = survey_token(database_url)
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
@@ -127,7 +131,8 @@ def main() -> None:
         )
         table = report(prefix.with_name(prefix.name + "_stats.csv"), args)
         print(table)
-        write_section("Load test", table)
+        if args.size == "large":
+            write_section("Load test", table)
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -143,8 +148,8 @@ def report(stats: Path, args: argparse.Namespace) -> str:
     rows = list(csv.DictReader(stats.open()))
     lines = [
         f"`benchmarks/load_test.py --users {args.users} --seconds {args.seconds}`: two gunicorn "
-        "processes (gthread, 4 threads each) on PostgreSQL with the large demo, Redis for rate "
-        "limits, locust on the same 2-core machine.",
+        f"processes (gthread, 4 threads each) on PostgreSQL with the {args.size} demo, Redis for "
+        "rate limits, locust on the same 2-core machine.",
         "",
         "| request | count | errors | req/s | median ms | p95 ms |",
         "|---|---:|---:|---:|---:|---:|",

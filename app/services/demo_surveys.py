@@ -40,6 +40,9 @@ def _surveys(pmo: User, lines: list[BusinessLine]) -> list[Survey]:
     plans = [(c.name + " 痛点调研", c.id, c.end) for c in cycles] or [
         ("2026 年度痛点调研", None, date.today() + timedelta(days=30))
     ]
+    # The latest survey stays open for a month, so the demo has a link people can answer.
+    title, cycle_id, _closes = plans[-1]
+    plans[-1] = (title, cycle_id, date.today() + timedelta(days=30))
     surveys = []
     for title, cycle_id, closes_on in plans:
         survey = save_survey(

@@ -22,6 +22,25 @@ RATING_FIELD = re.compile(r'name="(rating-[A-Z0-9.]+)"')
 AREA_LINK = re.compile(r'href="(/cycles/assessments/\d+/areas/[A-Z0-9]+)"')
 ASSESSMENT_LINK = re.compile(r'href="(/cycles/assessments/\d+)"')
 LINE_REPORT = re.compile(r'href="(/reports/business-lines/\d+)"')
+SELECT = re.compile(r'<select[^>]*name="([\w-]+)"[^>]*>(.*?)</select>', re.S)
+OPTION = re.compile(r'<option[^>]*value="([^"]+)"')
+RADIO = re.compile(
+    r'type="radio"[^>]*name="([\w-]+)"[^>]*value="([^"]+)"|'
+    r'name="([\w-]+)"[^>]*type="radio"[^>]*value="([^"]+)"'
+)
+
+
+def form_choices(page: str) -> dict[str, str]:
+    """A valid value for every select and radio group of a form page."""
+    values: dict[str, str] = {}
+    for name, body in SELECT.findall(page):
+        options = [v for v in OPTION.findall(body) if v]
+        if options:
+            values[name] = random.choice(options)
+    for match in RADIO.findall(page):
+        name, value = (match[0], match[1]) if match[0] else (match[2], match[3])
+        values.setdefault(name, value)
+    return values
 
 
 def sign_in(user: HttpUser, email: str) -> None:
@@ -90,24 +109,26 @@ class Respondent(HttpUser):
             return
         page = self.client.get(f"/s/{SURVEY_TOKEN}", name="GET /s/[token]").text
         token = CSRF.search(page)
-        self.client.post(
-            f"/s/{SURVEY_TOKEN}",
-            name="POST /s/[token]",
-            data={
-                "csrf_token": token.group(1) if token else "",
-                "text": random.choice(
-                    [
-                        "需求变更太频繁，计划总是被打乱",
-                        "测试时间不够，上线后问题多",
-                        "供应商交付延期没人跟进",
-                        "会议太多，没有时间做事",
-                    ]
-                ),
-                "severity": str(random.randint(1, 5)),
-                "frequency": "weekly",
-                "category": "process",
-            },
+        data = form_choices(page)
+        data.pop("process_area", None)
+        data["csrf_token"] = token.group(1) if token else ""
+        data["text"] = random.choice(
+            [
+                "需求变更太频繁，计划总是被打乱",
+                "测试时间不够，上线后问题多",
+                "供应商交付延期没人跟进",
+                "会议太多，没有时间做事",
+            ]
         )
+        with self.client.post(
+            f"/s/{SURVEY_TOKEN}",
+            data=data,
+            name="POST /s/[token]",
+            catch_response=True,
+            allow_redirects=False,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"answer not accepted ({response.status_code})")
 
 
 class Leader(HttpUser):
