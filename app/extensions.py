@@ -34,3 +34,14 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # SQLAlchemy, not the driver, starts transactions (see _begin_immediately).
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _begin_immediately(connection: Any) -> None:
+    """SQLite has one writer at a time. A transaction that reads and then writes while
+    another has committed fails at once with "database is locked", whatever the busy
+    timeout; taking the write lock at BEGIN makes it wait its turn instead."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ import hashlib
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.services.errors import ServiceError
@@ -70,20 +71,34 @@ def model_in_use(row: StoredModel) -> bool:
     )
 
 
+def _stored(model: MaturityModel) -> StoredModel | None:
+    return db.session.scalar(
+        select(StoredModel).where(
+            StoredModel.key == model.key, StoredModel.version == model.version
+        )
+    )
+
+
 def ensure_builtin_models() -> list[StoredModel]:
-    """Store every built-in model that the database does not have yet."""
+    """Store every built-in model that the database does not have yet.
+
+    Several requests (or processes) may do this at once on a fresh database: each insert
+    runs in a savepoint, and losing the race just means reading the row the winner wrote.
+    """
     rows = []
     for key in builtin_model_keys():
         model = load_builtin_model(key)
-        existing = db.session.scalar(
-            select(StoredModel).where(
-                StoredModel.key == model.key, StoredModel.version == model.version
-            )
-        )
-        rows.append(
-            existing
-            or store_model(model, builtin_model_path(key).read_text(encoding="utf-8"), builtin=True)
-        )
+        row = _stored(model)
+        if row is None:
+            definition = builtin_model_path(key).read_text(encoding="utf-8")
+            try:
+                with db.session.begin_nested():
+                    row = store_model(model, definition, builtin=True)
+            except IntegrityError:
+                row = _stored(model)
+        if row is None:  # the savepoint either wrote it or the winner's row is visible
+            raise RuntimeError(f"built-in model {key} could not be stored")
+        rows.append(row)
     return rows
 
 
