@@ -97,11 +97,13 @@ def main() -> None:
         seed = run(str(BIN / "ladder"), "demo", "--size", args.size, env=env)
         print(f"{args.size} demo seeded in {seed:.0f} s")
         env["LOAD_SURVEY_TOKEN"] = survey_token(database_url)
+        server_log = (Path(tempfile.gettempdir()) / f"{name}-gunicorn.log").open("w")
+        print(f"gunicorn log: {server_log.name}")
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
             env=env,
-            stderr=subprocess.DEVNULL,
+            stderr=server_log,
         )
         host = f"http://127.0.0.1:{port}"
         wait_until_ready(host)
