@@ -156,7 +156,7 @@ def test_killing_the_worker_mid_import_writes_nothing_and_service_recovers(serve
     base, master, url = served
     opener, token = signed_in_session(base)
     body, content_type = multipart(token, big_import())
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310  (a local http URL built above)
         f"{base}/findings/import", data=body, headers={"Content-Type": content_type}
     )
     outcome: dict[str, object] = {}
