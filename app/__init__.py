@@ -13,7 +13,7 @@ from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.i18n import init_i18n
 from app.request_log import init_request_logging
-from app.security import enforce_declared_access
+from app.security import enforce_declared_access, refuse_unstorable_input
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_request_transaction(app)
     init_error_handlers(app)
     app.before_request(enforce_declared_access)
+    app.before_request(refuse_unstorable_input)
     app.after_request(_security_headers)
     _register_blueprints(app)
     _register_cli(app)

@@ -7,13 +7,16 @@ test walks ``app.url_map`` so an undeclared route is caught before it ships.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.errors import render_error
 from models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,3 +91,32 @@ def is_safe_redirect(target: str | None) -> bool:
         and target.startswith("/")
         and (not target.startswith("//"))
     )
+
+
+# C0 controls except tab, newline and carriage return; DEL; U+FFFD, which is what invalid
+# UTF-8 (lone surrogates, overlong forms, stray bytes) becomes when the request is decoded.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def refuse_unstorable_input() -> Any:
+    """``before_request`` hook: refuse form fields and query parameters holding text that
+    PostgreSQL (NUL) or a spreadsheet export (control characters) cannot keep, or that was
+    not valid UTF-8, with a 400 that says why, before any view saves part of it."""
+    if request.endpoint == "static":
+        return None
+    fields = [*request.args.lists()]
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        fields += request.form.lists()
+    for name, values in fields:
+        if any(UNSTORABLE.search(text) for text in (name, *values)):
+            return render_error(
+                400,
+                _(
+                    "The form contains characters that cannot be saved: control characters "
+                    "or text that is not valid UTF-8. Remove them and try again."
+                ),
+            )
+    return None

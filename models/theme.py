@@ -74,6 +74,8 @@ class Theme(Base):
     representative_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     #: The clustering's own theme ids merged into this theme (for nearest-theme assignment).
     cluster_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    #: When the theme appeared (its run, or a later split); None for themes older than this.
+    created_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     run: Mapped[ClusteringRun] = relationship(back_populates="themes")

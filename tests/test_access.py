@@ -71,6 +71,13 @@ ACCESS_TABLE = [
     ("GET", "/reports/company.xlsx", [Role.ADMIN, Role.PMO, Role.LEADERSHIP]),
     ("GET", "/reports/charts/levels.svg", ALL),
     ("GET", "/reports/tables/levels.csv", ALL),
+    ("GET", "/business-lines/export?format=csv", ALL),
+    ("GET", "/users/export", [Role.ADMIN, Role.PMO]),
+    ("GET", "/audit/export?format=csv", [Role.ADMIN]),
+    ("GET", "/cycles/export", [Role.ADMIN, Role.PMO, Role.LEADERSHIP]),
+    ("GET", "/backlog/export", ALL),
+    ("GET", "/quick-wins/export?format=csv", ALL),
+    ("GET", "/surveys/export", [Role.ADMIN, Role.PMO]),
 ]
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from models import AuditEvent, Finding, FindingSource, Role
+from models import AuditEvent, Finding, FindingSource, ImprovementItem, Role
 from tests.backlog_helpers import load_item, make_item
 
 
@@ -323,3 +323,80 @@ def test_pages_run_a_constant_number_of_queries(app, client, make_user, login_as
     for n in range(12):
         make_item(app, f"条目 {n}", owner_id=owner.id, impact=1 + n % 5, effort=1 + n % 4)
     assert count() == few
+
+
+def test_pmo_turns_a_theme_into_an_item_that_links_back(app, client, login_as, make_business_line):
+    from tests.test_themes import make_theme
+
+    login_as(Role.PMO)
+    one = make_business_line("RDC", "研发中心").id
+    two = make_business_line("SCM", "供应链").id
+    single = make_theme(
+        app, ["需求变更频繁", "需求没人评审"], [one], label="需求变更", areas=("REQM", "PP")
+    )
+    theme_page = client.get(f"/themes/{single}").text
+    assert 'data-action="to-backlog"' in theme_page
+    response = client.post(f"/backlog/from-theme/{single}")
+    assert response.status_code == 302
+    item_id = int(response.headers["Location"].split("/")[-2])
+    item = load_item(app, item_id)
+    assert (item.title, item.process_area, item.business_line_id) == ("需求变更", "REQM", one)
+    assert item.theme_id == single
+    with app.app_context():
+        linked = db.session.scalars(
+            db.select(Finding.text)
+            .join(ImprovementItem.findings)
+            .where(ImprovementItem.id == item_id)
+        ).all()
+        assert sorted(linked) == sorted(["需求变更频繁", "需求没人评审"])
+        assert (
+            db.session.query(AuditEvent).filter_by(object_id=str(item_id), action="create").count()
+        )
+    page = client.get(f"/backlog/{item_id}").text
+    assert f'href="/themes/{single}"' in page
+    wide = make_theme(app, ["进度失控", "计划没人更新"], [one, two], label="进度", areas=())
+    item = load_item(
+        app, int(client.post(f"/backlog/from-theme/{wide}").headers["Location"].split("/")[-2])
+    )
+    assert item.business_line_id is None
+    assert item.process_area is None
+    assert client.post("/backlog/from-theme/999999").status_code == 404
+
+
+def test_the_item_page_shows_the_area_score_change_after_approval(
+    app, client, login_as, make_business_line
+):
+    from datetime import date, datetime
+
+    from models import Assessment
+    from tests.assessment_support import make_cycle
+
+    pmo = login_as(Role.PMO)
+    line = make_business_line("RDC", "研发中心").id
+    item_id = make_item(
+        app,
+        "改进策划",
+        actor_id=pmo.id,
+        business_line_id=line,
+        process_area="STD",
+        actions=("approve",),
+    )
+    assert load_item(app, item_id).approved_on == date(2026, 1, 5)
+    waiting = client.get(f"/backlog/{item_id}").text
+    assert "data-outcome" not in waiting
+    assert "该业务线在批准后有评估通过审核时显示" in waiting
+    for name, validated, score in (
+        ("2025 H2", datetime(2025, 12, 20), 40.0),
+        ("2026 H1", datetime(2026, 6, 30), 66.7),
+    ):
+        cycle_id = make_cycle(app, pmo.id, {line: 2}, name=name)
+        with app.app_context():
+            assessment = db.session.scalars(
+                db.select(Assessment).where(Assessment.cycle_id == cycle_id)
+            ).one()
+            assessment.validated_at = validated
+            assessment.result_snapshot = {"process_areas": {"STD": {"score": score}}}
+            db.session.commit()
+    page = client.get(f"/backlog/{item_id}").text
+    outcome = re.search(r"data-outcome>([^<]*)<", page).group(1)
+    assert outcome == "40 → 66.7 (+26.7)"

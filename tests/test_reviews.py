@@ -159,3 +159,80 @@ def test_reviews_are_for_the_pmo(app, client, login_as):
         review_id = review.id
     assert client.get(f"/reviews/{review_id}").status_code == 403
     assert client.get(f"/reviews/{review_id}/minutes.xlsx").status_code == 403
+
+
+def test_the_review_lists_themes_created_since_the_previous_review(app, client, login_as):
+    from datetime import UTC, datetime, time
+
+    from models import ClusteringRun, RunStatus, Theme
+
+    login_as(Role.PMO)
+    last_month = TODAY - timedelta(days=30)
+    with app.app_context():
+        db.session.add(Review(kind=ReviewKind.MONTHLY, held_on=last_month))
+        run = ClusteringRun(status=RunStatus.DONE, k=2, parameters={})
+        for label, created in (
+            ("旧主题：测试不足", last_month),
+            ("新主题：供应商交期", TODAY - timedelta(days=3)),
+        ):
+            db.session.add(
+                Theme(
+                    run=run,
+                    label=label,
+                    size=7,
+                    process_areas=["SAM"],
+                    created_at=datetime.combine(created, time(10), tzinfo=UTC),
+                )
+            )
+        db.session.commit()
+    response = client.post(
+        "/reviews/", data={"kind": "monthly", "held_on": TODAY.isoformat(), "attendees": ""}
+    )
+    page = client.get(response.headers["Location"]).text
+    section = page.split("data-new-themes", 1)[1].split("</section>", 1)[0]
+    assert "新主题：供应商交期" in section
+    assert "7 条发现项" in section
+    assert "旧主题：测试不足" not in section
+    with app.app_context():
+        first = db.session.query(Review).filter_by(held_on=last_month).one().id
+    earlier = client.get(f"/reviews/{first}").text.split("data-new-themes", 1)[1]
+    assert "旧主题：测试不足" in earlier.split("</section>", 1)[0]
+    assert "新主题：供应商交期" not in earlier.split("</section>", 1)[0]
+
+
+def test_an_action_item_is_marked_done_once_and_audited(app, client, login_as):
+    from models import AuditEvent
+
+    login_as(Role.PMO)
+    review_id = _review(app, client)
+    client.post(
+        f"/reviews/{review_id}/actions",
+        data={"title": "整理缺陷数据口径", "owner_id": "0", "due_on": TODAY.isoformat()},
+    )
+    with app.app_context():
+        action_id = db.session.query(ActionItem).one().id
+    page = client.get(f"/reviews/{review_id}").text
+    assert 'data-action="done"' in page
+    done = client.post(f"/reviews/{review_id}/actions/{action_id}/done", follow_redirects=True)
+    assert "已将行动项标记为完成" in done.text
+    assert 'data-action="done"' not in done.text
+    assert "data-action-done" in done.text
+    client.post(f"/reviews/{review_id}/actions/{action_id}/done")
+    with app.app_context():
+        assert db.session.get(ActionItem, action_id).done is True
+        events = db.session.query(AuditEvent).filter_by(object_type="ActionItem", action="update")
+        assert events.count() == 1
+    assert client.post(f"/reviews/{review_id + 1}/actions/{action_id}/done").status_code == 404
+
+
+def test_directors_cannot_mark_action_items_done(app, client, login_as):
+    login_as(Role.DIRECTOR)
+    with app.app_context():
+        review = Review(kind=ReviewKind.WEEKLY, held_on=TODAY)
+        review.actions.append(ActionItem(title="复盘", due_on=TODAY))
+        db.session.add(review)
+        db.session.commit()
+        ids = (review.id, review.actions[0].id)
+    assert client.post(f"/reviews/{ids[0]}/actions/{ids[1]}/done").status_code == 403
+    with app.app_context():
+        assert db.session.get(ActionItem, ids[1]).done is False

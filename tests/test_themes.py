@@ -16,7 +16,9 @@ from app.services.themes import (
     launch,
     merge_themes,
     move_findings,
+    refresh_stats,
     rename_theme,
+    split_theme,
 )
 from models import (
     AuditEvent,
@@ -266,3 +268,98 @@ def test_rerun_and_assign_buttons(app, client, login_as, pain_points):
         assert rerun.status is RunStatus.DONE
         assert rerun.k_requested == 5
         assert rerun.finding_count == len(pain_points) + 1
+
+
+def make_theme(app, texts, line_ids, *, label="混合主题", areas=("REQM",)):
+    """A finished run holding one theme with ``texts`` as findings (no clustering needed)."""
+    with app.app_context():
+        run = ClusteringRun(status=RunStatus.DONE, k=1, parameters={})
+        theme = Theme(run=run, label=label, process_areas=list(areas), cluster_ids=[0])
+        db.session.add(theme)
+        db.session.flush()
+        for n, text in enumerate(texts):
+            finding = Finding(
+                source=FindingSource.SURVEY,
+                text=text,
+                business_line_id=line_ids[n % len(line_ids)],
+                severity=4,
+            )
+            db.session.add(finding)
+            db.session.flush()
+            db.session.add(ThemeFinding(run_id=run.id, theme_id=theme.id, finding_id=finding.id))
+        db.session.flush()
+        refresh_stats([theme])
+        db.session.commit()
+        return theme.id
+
+
+def two_topics():
+    rows = labelled_rows(per_theme=10)
+    return [t for t, theme in rows if theme in ("requirements", "supplier")]
+
+
+def test_splitting_a_theme_reclusters_its_findings_into_new_themes(
+    app, make_user, make_business_line
+):
+    pmo = make_user(Role.PMO)
+    line = make_business_line("RDC", "研发中心").id
+    texts = two_topics()
+    theme_id = make_theme(app, texts, [line])
+    with app.app_context():
+        theme = db.session.get(Theme, theme_id)
+        parts = split_theme(db.session.get(User, pmo.id), theme, 2)
+        db.session.commit()
+        assert parts[0].id == theme_id
+        assert len(parts) == 2
+        assert parts[1].run_id == theme.run_id
+        assert sum(p.size for p in parts) == len(texts)
+        assert all(p.size for p in parts)
+        members = {
+            p.id: set(
+                db.session.scalars(
+                    db.select(Finding.text)
+                    .join(ThemeFinding, ThemeFinding.finding_id == Finding.id)
+                    .where(ThemeFinding.theme_id == p.id)
+                )
+            )
+            for p in parts
+        }
+        requirement = set(two_topics()[:10])
+        best = max(len(m & requirement) for m in members.values())
+        assert best >= 8  # the requirement complaints mostly end up together
+        event_ = db.session.query(AuditEvent).filter_by(object_type="Theme", action="split").one()
+        assert event_.object_id == str(theme_id)
+
+
+def test_the_pmo_splits_from_the_theme_page_and_a_uniform_theme_is_refused(
+    app, client, login_as, make_business_line
+):
+    login_as(Role.PMO)
+    line = make_business_line("RDC", "研发中心").id
+    theme_id = make_theme(app, two_topics(), [line])
+    page = client.get(f"/themes/{theme_id}").text
+    assert 'data-action="split"' in page
+    response = client.post(f"/themes/{theme_id}/split", data={"parts": "2"})
+    assert response.status_code == 302
+    run_page = client.get(response.headers["Location"]).text
+    assert "已把主题拆分为 2 个主题" in run_page
+    with app.app_context():
+        run_id = db.session.get(Theme, theme_id).run_id
+        assert db.session.query(Theme).filter_by(run_id=run_id).count() == 2
+    same = make_theme(app, ["需求变更太频繁"] * 4, [line])
+    refused = client.post(f"/themes/{same}/split", data={"parts": "2"}, follow_redirects=True)
+    assert "不足 2 条不同的文本" in refused.text
+    with app.app_context():
+        run_id = db.session.get(Theme, same).run_id
+        assert db.session.query(Theme).filter_by(run_id=run_id).count() == 1
+    assert client.post(f"/themes/{same}/split", data={}).status_code == 302
+
+
+def test_directors_cannot_split_or_turn_themes_into_items(
+    app, client, login_as, make_business_line
+):
+    login_as(Role.DIRECTOR)
+    line = make_business_line("RDC", "研发中心").id
+    theme_id = make_theme(app, two_topics(), [line])
+    assert client.post(f"/themes/{theme_id}/split", data={"parts": "2"}).status_code == 403
+    assert client.post(f"/backlog/from-theme/{theme_id}").status_code == 403

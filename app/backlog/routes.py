@@ -11,7 +11,7 @@ from app.backlog import bp
 from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
 from app.extensions import db
 from app.pagination import paginate
-from app.security import roles, signed_in
+from app.security import is_safe_redirect, roles, signed_in
 from app.services import backlog_queries as queries
 from app.services.backlog import (
     ACTION_LABELS,
@@ -22,8 +22,10 @@ from app.services.backlog import (
     can_edit_item,
     change_status,
     create_from_finding,
+    create_from_theme,
     current_rule,
     get_visible_item_or_404,
+    item_outcome,
     open_gap_findings,
     owner_choices,
     rule_setting,
@@ -34,8 +36,9 @@ from app.services.backlog import (
 from app.services.errors import ServiceError, StaleEdit
 from app.services.my_work import MyWork, waiting_for
 from app.services.permissions import MANAGERS, visible_business_lines
+from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from assessments.prioritisation import Action
-from models import BusinessLine, Finding, ImprovementItem, QuickWinProject
+from models import BusinessLine, Finding, ImprovementItem, QuickWinProject, Theme
 from models.base import utcnow
 
 
@@ -60,6 +63,34 @@ def items() -> str:
     filters = queries.Filters.from_args(request.args)
     page = paginate(queries.list_statement(visible_items(current_user), filters))
     return render_template("backlog/list.html", page=page, **_context(filters))
+
+
+@bp.route("/export")
+@signed_in
+def export() -> Response:
+    filters = queries.Filters.from_args(request.args)
+    stmt = queries.list_statement(visible_items(current_user), filters).limit(MAX_EXPORT_ROWS)
+    headers = [
+        _("Title"), _("Business line"), _("Process area"), _("Impact"), _("Urgency"),
+        _("Effort"), _("Priority"), _("Quick win"), _("Status"), _("Owner"), _("Created"),
+    ]  # fmt: skip
+    rows = (
+        [
+            item.title,
+            item.business_line.name if item.business_line else _("Company-wide"),
+            item.process_area or "",
+            item.impact,
+            item.urgency,
+            item.effort,
+            round(item.priority, 2),
+            _("Yes") if item.quick_win else _("No"),
+            str(STATUS_LABELS[item.status]),
+            item.owner.display_name if item.owner else "",
+            item.created_at.date().isoformat(),
+        ]
+        for item in db.session.scalars(stmt)
+    )
+    return table_response("backlog", headers, rows, request.args.get("format", ""))
 
 
 @bp.route("/matrix")
@@ -98,6 +129,8 @@ def _render_item(found: ImprovementItem) -> str:
         STATUS_LABELS=STATUS_LABELS,
         can_edit=can_edit_item(current_user, found),
         status_form=StatusForm(),
+        theme=db.session.get(Theme, found.theme_id) if found.theme_id else None,
+        outcome=item_outcome(found),
     )
 
 
@@ -190,7 +223,10 @@ def status(item_id: int) -> Response | tuple[str, int]:
         flash(error.message, "danger")
         return _render_item(get_visible_item_or_404(current_user, item_id)), 409
     flash(_("Status changed to %(status)s.", status=STATUS_LABELS[found.status]), "success")
-    return redirect(request.form.get("next") or url_for("backlog.item", item_id=found.id))
+    target = request.form.get("next")
+    return redirect(
+        target if is_safe_redirect(target) else url_for("backlog.item", item_id=found.id)
+    )
 
 
 @bp.route("/<int:item_id>/place", methods=["POST"])
@@ -245,6 +281,15 @@ def from_finding(finding_id: int) -> Response:
         abort(404)
     created = create_from_finding(current_user, finding)
     flash(_("Item created from the finding; review impact, effort and owner."), "success")
+    return redirect(url_for("backlog.edit_item", item_id=created.id))
+
+
+@bp.route("/from-theme/<int:theme_id>", methods=["POST"])
+@roles(*MANAGERS)
+def from_theme(theme_id: int) -> Response:
+    theme = db.session.get(Theme, theme_id) or abort(404)
+    created = create_from_theme(current_user, theme)
+    flash(_("Item created from the theme; review impact, effort and owner."), "success")
     return redirect(url_for("backlog.edit_item", item_id=created.id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -21,6 +21,7 @@ from app.services.assessment_access import visible_assessments
 from app.services.errors import ServiceError
 from app.services.model_store import available_models, parsed
 from app.services.permissions import MANAGERS
+from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from models import Assessment, BusinessLine, Cycle, CycleStatus, Role, StoredModel
 
 READERS = (*MANAGERS, Role.LEADERSHIP)
@@ -33,20 +34,47 @@ def _cycle_or_404(cycle_id: int) -> Cycle:
     return cycle
 
 
-@bp.route("/")
-@roles(*READERS)
-def index() -> str:
-    q = request.args.get("q", "").strip()[:100]
-    status = request.args.get("status", "")
+def _cycles_statement(q: str, status: str) -> Select[tuple[Cycle]]:
     stmt = select(Cycle).options(selectinload(Cycle.model), selectinload(Cycle.targets))
     if q:
         stmt = stmt.where(Cycle.name.icontains(q, autoescape=True))
     if status in {s.value for s in CycleStatus}:
         stmt = stmt.where(Cycle.status == CycleStatus(status))
-    page = paginate(stmt.order_by(Cycle.start.desc(), Cycle.id.desc()))
+    return stmt.order_by(Cycle.start.desc(), Cycle.id.desc())
+
+
+@bp.route("/")
+@roles(*READERS)
+def index() -> str:
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    page = paginate(_cycles_statement(q, status))
     return render_template(
         "cycles/index.html", page=page, q=q, status=status, statuses=list(CycleStatus)
     )
+
+
+@bp.route("/export")
+@roles(*READERS)
+def export() -> Response:
+    q = request.args.get("q", "").strip()[:100]
+    stmt = _cycles_statement(q, request.args.get("status", "")).limit(MAX_EXPORT_ROWS)
+    labels = {CycleStatus.DRAFT: _("Draft"), CycleStatus.OPEN: _("Open")}
+    headers = [
+        _("Name"), _("Maturity model"), _("Start"), _("End"), _("Business lines"), _("Status"),
+    ]  # fmt: skip
+    rows = (
+        [
+            cycle.name,
+            cycle.model.label,
+            cycle.start.isoformat(),
+            cycle.end.isoformat(),
+            len(cycle.targets),
+            labels.get(cycle.status, _("Closed")),
+        ]
+        for cycle in db.session.scalars(stmt)
+    )
+    return table_response("cycles", headers, rows, request.args.get("format", ""))
 
 
 @bp.route("/mine")

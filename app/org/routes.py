@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -21,6 +21,7 @@ from app.services.permissions import (
     get_visible_business_line_or_404,
     visible_business_lines,
 )
+from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from models import BusinessLine, Role, User
 
 
@@ -45,10 +46,7 @@ def _refresh_version(
     return error.changes
 
 
-@bp.route("/business-lines")
-@signed_in
-def business_lines() -> str:
-    q = request.args.get("q", "").strip()[:100]
+def _business_lines_statement(q: str) -> Select[tuple[BusinessLine]]:
     stmt = visible_business_lines(current_user).options(selectinload(BusinessLine.directors))
     if q:
         stmt = stmt.where(
@@ -57,8 +55,32 @@ def business_lines() -> str:
                 BusinessLine.name.icontains(q, autoescape=True),
             )
         )
-    page = paginate(stmt.order_by(BusinessLine.code))
+    return stmt.order_by(BusinessLine.code)
+
+
+@bp.route("/business-lines")
+@signed_in
+def business_lines() -> str:
+    q = request.args.get("q", "").strip()[:100]
+    page = paginate(_business_lines_statement(q))
     return render_template("org/business_lines.html", page=page, q=q)
+
+
+@bp.route("/business-lines/export")
+@signed_in
+def export_business_lines() -> Response:
+    stmt = _business_lines_statement(request.args.get("q", "").strip()[:100])
+    headers = [_("Code"), _("Name"), _("Directors"), _("Status")]
+    rows = (
+        [
+            line.code,
+            line.name,
+            ", ".join(d.display_name for d in line.directors),
+            _("Active") if line.active else _("Inactive"),
+        ]
+        for line in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS))
+    )
+    return table_response("business-lines", headers, rows, request.args.get("format", ""))
 
 
 @bp.route("/business-lines/<int:business_line_id>")
@@ -110,11 +132,7 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response:
     return render_template("org/business_line_form.html", form=form, line=line, stale=None)
 
 
-@bp.route("/users")
-@roles(*MANAGERS)
-def users() -> str:
-    q = request.args.get("q", "").strip()[:100]
-    role = request.args.get("role", "")
+def _users_statement(q: str, role: str) -> Select[tuple[User]]:
     stmt = select(User).options(selectinload(User.business_lines))
     if q:
         stmt = stmt.where(
@@ -125,8 +143,43 @@ def users() -> str:
         )
     if role in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(role))
-    page = paginate(stmt.order_by(User.email))
+    return stmt.order_by(User.email)
+
+
+@bp.route("/users")
+@roles(*MANAGERS)
+def users() -> str:
+    q = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    page = paginate(_users_statement(q, role))
     return render_template("org/users.html", page=page, q=q, role=role)
+
+
+def role_label(role: Role) -> str:
+    return {
+        Role.ADMIN: _("Administrator"),
+        Role.PMO: _("PMO"),
+        Role.LEADERSHIP: _("Leadership"),
+    }.get(role, _("Director"))
+
+
+@bp.route("/users/export")
+@roles(*MANAGERS)
+def export_users() -> Response:
+    q = request.args.get("q", "").strip()[:100]
+    stmt = _users_statement(q, request.args.get("role", ""))
+    headers = [_("Email"), _("Name"), _("Role"), _("Business lines"), _("Status")]
+    rows = (
+        [
+            user.email,
+            user.display_name,
+            role_label(user.role),
+            ", ".join(bl.name for bl in user.business_lines),
+            _("Active") if user.active else _("Inactive"),
+        ]
+        for user in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS))
+    )
+    return table_response("users", headers, rows, request.args.get("format", ""))
 
 
 @bp.route("/users/new", methods=["GET", "POST"], endpoint="new_user")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
@@ -19,6 +20,7 @@ from app.services.backlog import get_visible_item_or_404, owner_choices
 from app.services.errors import ServiceError
 from app.services.kpi_chart import before_after_svg
 from app.services.permissions import MANAGERS
+from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from assessments.kpi import Direction
 from models import Kpi, QuickWinProject
 
@@ -45,10 +47,8 @@ def _manageable_or_403(project_id: int) -> QuickWinProject:
     return project
 
 
-@bp.route("/")
-@signed_in
-def projects() -> str:
-    stmt = (
+def _projects_statement() -> Select[tuple[QuickWinProject]]:
+    return (
         service.visible_projects(current_user)
         .options(
             joinedload(QuickWinProject.item),
@@ -57,7 +57,30 @@ def projects() -> str:
         )
         .order_by(QuickWinProject.closed_on.is_not(None), QuickWinProject.end, QuickWinProject.id)
     )
-    return render_template("quickwins/projects.html", page=paginate(stmt))
+
+
+@bp.route("/")
+@signed_in
+def projects() -> str:
+    return render_template("quickwins/projects.html", page=paginate(_projects_statement()))
+
+
+@bp.route("/export")
+@signed_in
+def export() -> Response:
+    headers = [_("Project"), _("Business line"), _("Owner"), _("Start"), _("End"), _("State")]
+    rows = (
+        [
+            p.item.title,
+            p.business_line.name if p.business_line else _("Company-wide"),
+            p.owner.display_name if p.owner else "",
+            p.start.isoformat(),
+            p.end.isoformat(),
+            _("Finished") if p.closed_on else _("Running"),
+        ]
+        for p in db.session.scalars(_projects_statement().limit(MAX_EXPORT_ROWS)).unique()
+    )
+    return table_response("quick-wins", headers, rows, request.args.get("format", ""))
 
 
 @bp.route("/showcase")

@@ -17,7 +17,7 @@ from app.services.backlog import ACTION_LABELS, STATUS_LABELS, owner_choices
 from app.services.errors import ServiceError
 from app.services.permissions import MANAGERS
 from app.services.quickwins import today
-from models import Review, ReviewKind
+from models import ActionItem, Review, ReviewKind
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -58,6 +58,7 @@ def _render(review: Review, code: int = 200, action_form: ActionItemForm | None 
         "reviews/review.html",
         review=review,
         agenda=service.agenda(review.held_on),
+        new_themes=service.new_themes(review),
         kinds=KIND_LABELS,
         action_form=form,
         STATUS_LABELS=STATUS_LABELS,
@@ -120,6 +121,17 @@ def add_action(review_id: int):
         due_on=form.due_on.data,
     )
     flash(_("Action item added."), "success")
+    return redirect(url_for("reviews.review", review_id=review_id))
+
+
+@bp.route("/<int:review_id>/actions/<int:action_id>/done", methods=["POST"])
+@roles(*MANAGERS)
+def action_done(review_id: int, action_id: int) -> WerkzeugResponse:
+    action = db.session.get(ActionItem, action_id)
+    if action is None or action.review_id != review_id:
+        abort(404)
+    if service.mark_action_done(current_user, action):
+        flash(_("Action item marked done."), "success")
     return redirect(url_for("reviews.review", review_id=review_id))
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Select, or_, select, update
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
+from assessments.outcomes import ScoreChange, area_score_change
 from assessments.prioritisation import (
     Action,
     Actor,
@@ -32,12 +33,15 @@ from assessments.prioritisation import (
     transition,
 )
 from models import (
+    Assessment,
     BusinessLine,
     Finding,
     FindingSource,
     ImprovementItem,
     QuickWinRuleSetting,
     Role,
+    Theme,
+    ThemeFinding,
     User,
     business_line_directors,
 )
@@ -325,6 +329,31 @@ def create_from_finding(actor: User, finding: Finding) -> ImprovementItem:
     )
 
 
+def create_from_theme(actor: User, theme: Theme) -> ImprovementItem:
+    """One step from a theme: its label, first process area, its single business line (or
+    company-wide when it spans several) and every finding it holds."""
+    finding_ids = db.session.scalars(
+        select(ThemeFinding.finding_id).where(ThemeFinding.theme_id == theme.id)
+    ).all()
+    lines = theme.business_line_ids
+    severity = round(theme.mean_severity) if theme.mean_severity is not None else 3
+    return save_item(
+        actor,
+        None,
+        ItemInput(
+            title=theme.label[:200],
+            description=" · ".join(theme.terms),
+            business_line_id=lines[0] if len(lines) == 1 else None,
+            process_area=theme.process_areas[0] if theme.process_areas else None,
+            impact=min(max(severity, 1), 5),
+            urgency=3,
+            effort=3,
+        ),
+        finding_ids=finding_ids,
+        theme_id=theme.id,
+    )
+
+
 def open_gap_findings(user: User) -> Select[tuple[Finding]]:
     """Gap findings not yet linked to any item, newest first, within the user's lines."""
     from models import improvement_item_findings
@@ -398,4 +427,20 @@ def change_status(
 def owner_choices() -> list[User]:
     return list(
         db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.display_name))
+    )
+
+
+def item_outcome(item: ImprovementItem) -> ScoreChange | None:
+    """How the item's process area scored in its business line before the approval and in
+    the first assessment validated after it (None until both exist)."""
+    if item.business_line_id is None or not item.process_area or item.approved_on is None:
+        return None
+    rows = db.session.execute(
+        select(Assessment.validated_at, Assessment.result_snapshot).where(
+            Assessment.business_line_id == item.business_line_id,
+            Assessment.validated_at.is_not(None),
+        )
+    ).all()
+    return area_score_change(
+        [(r.validated_at, r.result_snapshot) for r in rows], item.approved_on, item.process_area
     )

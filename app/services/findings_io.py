@@ -11,26 +11,20 @@ from typing import Any
 from zipfile import BadZipFile
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.services.audit import record_change
 from app.services.findings import MAX_TEXT
+from app.services.tabular import unpacks_too_large
+from app.services.tabular_export import xlsx_bytes
 from models import BusinessLine, Finding, FindingSource, User
 
 IMPORT_COLUMNS = ("text", "business_line", "severity", "category", "process_area")
 REQUIRED_COLUMNS = ("text", "business_line")
 MAX_IMPORT_ROWS = 20_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -54,14 +48,7 @@ class ImportFailed(Exception):
 def export_workbook(findings: Iterable[Finding], headers: Sequence[str], row_of: Any) -> bytes:
     """An .xlsx of ``findings``: ``headers`` then ``row_of(finding)`` per finding; every
     text cell is made formula-safe."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(list(headers))
-    for finding in findings:
-        sheet.append([safe_cell(v) for v in row_of(finding)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(headers, (row_of(finding) for finding in findings))
 
 
 # ------------------------------------------------------------------------------ import
@@ -69,6 +56,8 @@ def export_workbook(findings: Iterable[Finding], headers: Sequence[str], row_of:
 
 def _read_rows(filename: str, data: bytes) -> Iterator[list[Any]]:
     if filename.lower().endswith(".xlsx"):
+        if unpacks_too_large(data):
+            raise ImportFailed([RowError(0, "", _("The Excel file is too large once unpacked."))])
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.backlog import can_view_item
 from app.services.errors import ServiceError
+from app.services.tabular import unpacks_too_large
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status
 from assessments.prioritisation import ItemStatus
 from models import (
@@ -220,6 +221,8 @@ def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> i
     first). All rows or none: any problem refuses the file, naming row and column."""
     from openpyxl import load_workbook
 
+    if unpacks_too_large(data):
+        raise ServiceError(_("The Excel file is too large once unpacked."), "file")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that isn't xlsx

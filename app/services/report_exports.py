@@ -8,7 +8,6 @@ apostrophe; numbers stay numbers.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.services.reports import Report
+from app.services.tabular_export import csv_bytes, safe_cell
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TABLE_KEYS = ("levels", "trend", "heatmap", "themes", "flow", "quickwins")
 
 
@@ -34,13 +33,6 @@ class ReportTable:
         """Excel allows 31 characters and none of ``[]:*?/\\``."""
         name = "".join(" " if ch in "[]:*?/\\" else ch for ch in self.title)
         return name[:31]
-
-
-def safe_cell(value: Any) -> Any:
-    """``value`` as a spreadsheet should store it, never as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _status_label(status: str | None) -> str:
@@ -149,12 +141,7 @@ def _trend_row(name: str, points: Sequence[Any], report: Report) -> tuple[Any, .
 
 def table_csv(table: ReportTable) -> bytes:
     """UTF-8 with a byte-order mark, so Excel on Windows opens the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(table.headers, table.rows)
 
 
 def report_xlsx(report: Report, title: str, subtitle: str, charts: Mapping[str, bytes]) -> bytes:

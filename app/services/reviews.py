@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from app.services.audit import record_change, snapshot
 from app.services.backlog import ACTION_LABELS, ItemInput, change_status, save_item
 from app.services.errors import ServiceError
 from app.services.quickwins import KpiView, project_views
+from app.services.tabular_export import safe_cell
 from assessments.kpi import KpiStatus
 from assessments.prioritisation import Action, ItemStatus
 from models import (
@@ -27,6 +28,7 @@ from models import (
     Review,
     ReviewDecision,
     ReviewKind,
+    Theme,
     User,
 )
 
@@ -94,6 +96,30 @@ def agenda(today: date) -> Agenda:
         if view.status is KpiStatus.OFF_TRACK
     ]
     return Agenda(list(waiting), list(overdue), off_track)
+
+
+def new_themes(review: Review) -> list[Theme]:
+    """Themes created after the day of the previous review, up to this review's day (all
+    themes up to it when there was no earlier review), newest first."""
+    previous = db.session.scalar(
+        select(Review.held_on)
+        .where(Review.held_on < review.held_on)
+        .order_by(Review.held_on.desc())
+        .limit(1)
+    )
+    stmt = select(Theme).where(
+        Theme.created_at
+        < datetime.combine(review.held_on + timedelta(days=1), time.min, tzinfo=UTC)
+    )
+    if previous is not None:
+        stmt = stmt.where(
+            Theme.created_at >= datetime.combine(previous + timedelta(days=1), time.min, tzinfo=UTC)
+        )
+    return list(
+        db.session.scalars(
+            stmt.order_by(Theme.created_at.desc(), Theme.id.desc()).limit(AGENDA_LIMIT)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -183,6 +209,18 @@ def add_action(
     return action
 
 
+def mark_action_done(actor: User, action: ActionItem) -> bool:
+    """Mark an action item done; False (and nothing recorded) when it already was."""
+    if action.done:
+        return False
+    action.done = True
+    db.session.flush()
+    record_change(
+        actor, "update", action, old={"done": False}, new={"done": True}, label=action.title[:200]
+    )
+    return True
+
+
 def load_review(review_id: int) -> Review | None:
     return db.session.scalar(
         select(Review)
@@ -207,26 +245,30 @@ def minutes_xlsx(review: Review, kind_label: str) -> bytes:
         (_("Attendees"), review.attendees),
         (_("Notes"), review.notes),
     ):
-        sheet.append(row)
+        sheet.append([safe_cell(v) for v in row])
     decisions = book.create_sheet(_("Decisions"))
     decisions.append((_("Item"), _("Decision"), _("Rationale"), _("Before"), _("After")))
     labels = {a.value: str(label) for a, label in ACTION_LABELS.items()}
     labels["reprioritise"] = _("Re-prioritise")
     for d in review.decisions:
-        decisions.append(
-            (d.item.title, labels.get(d.action, d.action), d.rationale, d.old_status, d.new_status)
+        row = (
+            d.item.title,
+            labels.get(d.action, d.action),
+            d.rationale,
+            d.old_status,
+            d.new_status,
         )
+        decisions.append([safe_cell(v) for v in row])
     actions = book.create_sheet(_("Action items"))
     actions.append((_("Action"), _("Owner"), _("Due"), _("Done")))
     for a in review.actions:
-        actions.append(
-            (
-                a.title,
-                a.owner.display_name if a.owner else "",
-                a.due_on.isoformat(),
-                _("Yes") if a.done else _("No"),
-            )
+        row = (
+            a.title,
+            a.owner.display_name if a.owner else "",
+            a.due_on.isoformat(),
+            _("Yes") if a.done else _("No"),
         )
+        actions.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

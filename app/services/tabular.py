@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024  # refuse zip bombs before openpyxl opens them
+MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024  # refuse zip bombs before openpyxl opens them
 
 
 class TableError(ValueError):
@@ -63,13 +63,23 @@ def read_delimited(data: bytes, delimiter: str) -> Table:
     return _from_rows(rows)
 
 
+def unpacks_too_large(data: bytes, limit: int = MAX_XLSX_UNCOMPRESSED) -> bool:
+    """Whether the .xlsx (a zip) in ``data`` declares more than ``limit`` bytes once
+    unpacked: a zip bomb. The declared sizes are what ``zipfile`` stops reading at, so a
+    lying header cannot get more past. Data that is not a zip is not too large."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist()) > limit
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+
+
 def read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    if unpacks_too_large(data):
+        raise TableError("the workbook is too large once unpacked")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise TableError("the workbook is too large once unpacked")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError) as error:
         raise TableError("not an Excel .xlsx file") from error

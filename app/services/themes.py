@@ -305,6 +305,74 @@ def merge_themes(actor: User, keep: Theme, absorbed: Theme) -> None:
     record_change(actor, "merge", keep, new={"merged": label}, label=keep.label)
 
 
+MAX_SPLIT = 10
+
+
+def split_theme(actor: User, theme: Theme, parts: int = 2) -> list[Theme]:
+    """Re-cluster the theme's findings into ``parts`` sub-themes and move them there.
+
+    The theme keeps the largest sub-theme (so backlog items linked to it stay linked) and
+    new themes of the same run take the others; returns them all, largest first."""
+    if not 2 <= parts <= MAX_SPLIT:
+        raise ServiceError(_("Split into 2 to %(max)s themes.", max=MAX_SPLIT), "parts")
+    members = db.session.execute(
+        select(Finding.id, Finding.text)
+        .join(ThemeFinding, ThemeFinding.finding_id == Finding.id)
+        .where(ThemeFinding.theme_id == theme.id)
+        .order_by(Finding.id)
+    ).all()
+    refused = _("This theme has fewer than 2 distinct texts: there is nothing to split.")
+    if len({m.text.strip() for m in members}) < 2:
+        raise ServiceError(refused, "parts")
+    run = theme.run
+    cycle_id = run.parameters.get("filters", {}).get("cycle")
+    model = reference_model(db.session.get(Cycle, int(cycle_id)) if cycle_id else None)
+    result = cluster_texts(
+        [m.text for m in members],
+        k=parts,
+        areas=area_profiles(model) if model else (),
+        seed=run.parameters.get("seed", 0),
+        lang=run.parameters.get("lang", "zh"),
+    )
+    if len(result.themes) < 2:
+        raise ServiceError(refused, "parts")
+    old_label = theme.label
+    next_position = max(t.position for t in run.themes) + 1
+    targets: dict[int, Theme] = {}
+    for n, found in enumerate(result.themes):
+        target = theme if n == 0 else Theme(run_id=run.id, position=next_position + n - 1)
+        target.label = found.label[:200] or _("Theme %(n)s", n=target.position + 1)
+        target.terms = list(found.terms)
+        target.process_areas = list(found.process_areas) or list(theme.process_areas)
+        target.representative_ids = [members[i].id for i in found.representative]
+        if n:
+            target.cluster_ids = []
+            db.session.add(target)
+        targets[found.id] = target
+    theme.version += 1
+    db.session.flush()
+    for member, cluster_id in zip(members, result.assignments, strict=True):
+        target = targets[cluster_id]
+        if target is not theme:
+            db.session.execute(
+                update(ThemeFinding)
+                .where(ThemeFinding.theme_id == theme.id, ThemeFinding.finding_id == member.id)
+                .values(theme_id=target.id)
+                .execution_options(synchronize_session=False)
+            )
+    created = list(targets.values())
+    refresh_stats(created)
+    record_change(
+        actor,
+        "split",
+        theme,
+        old={"label": old_label, "size": len(members)},
+        new={"themes": [t.id for t in created], "labels": [t.label for t in created]},
+        label=old_label,
+    )
+    return created
+
+
 # -------------------------------------------------------------- nearest-theme assignment
 
 

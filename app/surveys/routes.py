@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -26,6 +26,7 @@ from app.services.surveys import (
     set_status,
     survey_by_token,
 )
+from app.services.tabular_export import table_response
 from app.surveys import bp
 from app.surveys.forms import CATEGORY_LABELS, AnswerForm, SurveyForm
 from models import BusinessLine, Cycle, Survey, SurveyResponse, SurveyStatus
@@ -35,16 +36,41 @@ def _today() -> date:
     return date.today()
 
 
-@bp.route("/surveys/")
-@roles(*MANAGERS)
-def surveys() -> str:
+def _survey_rows() -> list[Row[tuple[Survey, int]]]:
     answers = (
         select(func.count(SurveyResponse.id))
         .where(SurveyResponse.survey_id == Survey.id)
         .scalar_subquery()
     )
-    rows = db.session.execute(select(Survey, answers).order_by(Survey.id.desc())).all()
-    return render_template("surveys/list.html", rows=rows, today=_today())
+    return list(db.session.execute(select(Survey, answers).order_by(Survey.id.desc())).all())
+
+
+@bp.route("/surveys/")
+@roles(*MANAGERS)
+def surveys() -> str:
+    return render_template("surveys/list.html", rows=_survey_rows(), today=_today())
+
+
+@bp.route("/surveys/export")
+@roles(*MANAGERS)
+def export_surveys() -> Response:
+    today = _today()
+    headers = [
+        _("Title"), _("Assessment cycle"), _("Business lines"), _("Closing date"),
+        _("Status"), _("Answers"),
+    ]  # fmt: skip
+    rows = (
+        [
+            survey.title,
+            survey.cycle.name if survey.cycle else "",
+            ", ".join(bl.name for bl in survey.business_lines),
+            survey.closes_on.isoformat() if survey.closes_on else "",
+            _("Open") if survey.accepts_answers(today) else _("Closed"),
+            answers,
+        ]
+        for survey, answers in _survey_rows()
+    )
+    return table_response("surveys", headers, rows, request.args.get("format", ""))
 
 
 def _survey_form(survey: Survey | None) -> SurveyForm:

@@ -31,3 +31,9 @@ class MergeForm(FlaskForm):
 class MoveForm(FlaskForm):
     findings = SelectMultipleField(coerce=int)
     target = SelectField(_l("Move the selected findings to"), coerce=int)
+
+
+class SplitForm(FlaskForm):
+    parts = IntegerField(
+        _l("Split into how many themes"), validators=[DataRequired(), NumberRange(2, 10)], default=2
+    )

@@ -17,6 +17,7 @@ from app.security import roles
 from app.services.errors import ServiceError
 from app.services.findings import FindingFilter, area_names, reference_model
 from app.services.permissions import MANAGERS
+from app.services.tabular_export import table_response
 from app.services.themes import (
     assign_new_findings,
     count_unassigned,
@@ -27,10 +28,11 @@ from app.services.themes import (
     move_findings,
     rename_theme,
     run_filters,
+    split_theme,
     theme_findings,
 )
 from app.themes import bp
-from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm
+from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm, SplitForm
 from models import BusinessLine, ClusteringRun, Cycle, Finding, Role, Theme
 
 READERS = (*MANAGERS, Role.LEADERSHIP)
@@ -116,6 +118,30 @@ def run(run_id: int) -> str:
     )
 
 
+@bp.route("/themes/runs/<int:run_id>/export")
+@roles(*READERS)
+def export_run(run_id: int) -> Response:
+    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    lines = _lines()
+    areas = area_names(reference_model(), current_locale_code())
+    headers = [
+        _("Theme"), _("Terms"), _("Size"), _("Mean severity"), _("Process areas"),
+        _("Business lines"),
+    ]  # fmt: skip
+    rows = (
+        [
+            theme.label,
+            " · ".join(theme.terms),
+            theme.size,
+            None if theme.mean_severity is None else round(theme.mean_severity, 2),
+            ", ".join(areas.get(code, code) for code in theme.process_areas),
+            ", ".join(lines.get(i, "") for i in theme.business_line_ids),
+        ]
+        for theme in found.themes
+    )
+    return table_response(f"themes-{found.id}", headers, rows, request.args.get("format", ""))
+
+
 @bp.route("/themes/runs/<int:run_id>/status")
 @roles(*READERS)
 def run_status(run_id: int) -> dict[str, object]:
@@ -173,6 +199,7 @@ def theme(theme_id: int) -> str:
         rename=RenameForm(obj=found),
         merge=merge,
         move=move,
+        split=SplitForm(),
         quotes=[quotes[i] for i in found.representative_ids if i in quotes],
         page=paginate(theme_findings(found)),
         lines=_lines(),
@@ -223,3 +250,21 @@ def move(theme_id: int) -> Response:
     count = move_findings(current_user, target, ids)
     flash(_("%(n)s findings moved to “%(theme)s”.", n=count, theme=target.label), "success")
     return redirect(url_for("themes.theme", theme_id=theme_id))
+
+
+@bp.route("/themes/<int:theme_id>/split", methods=["POST"])
+@roles(*MANAGERS)
+def split(theme_id: int) -> Response:
+    found = _theme_or_404(theme_id)
+    form = SplitForm()
+    if not form.validate_on_submit():
+        flash(_("Split into 2 to %(max)s themes.", max=10), "danger")
+        return redirect(url_for("themes.theme", theme_id=theme_id))
+    try:
+        parts = split_theme(current_user, found, form.parts.data or 2)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("themes.theme", theme_id=theme_id))
+    flash(_("Theme split into %(n)s themes.", n=len(parts)), "success")
+    return redirect(url_for("themes.run", run_id=found.run_id))
