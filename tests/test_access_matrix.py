@@ -173,6 +173,7 @@ EXPECTED: dict[str, Rule] = {
     "reviews.reviews": rule_of(MANAGERS),
     "reviews.review": rule_of(MANAGERS),
     "reviews.minutes": rule_of(MANAGERS),
+    "reviews.minutes_pdf": rule_of(MANAGERS),
     "reviews.decide": rule_of(MANAGERS),
     "reviews.add_action": rule_of(MANAGERS),
     "reviews.action_done": rule_of(MANAGERS),

@@ -13,6 +13,7 @@ from app.extensions import db
 from assessments.prioritisation import ItemStatus
 from models import ActionItem, Review, ReviewDecision, ReviewKind, Role
 from tests.backlog_helpers import load_item, make_item
+from tests.pdf_text import pdf_text
 
 TODAY = date.today()
 
@@ -115,6 +116,15 @@ def test_action_items_minutes_and_home_page(app, client, make_user, login_as, au
     assert book.sheetnames[2] == "行动项"
     assert book.worksheets[2]["A2"].value == "整理缺陷数据口径"
     assert book.worksheets[0]["B3"].value == "PMO 孙经理、王总监"
+    pdf = client.get(f"/reviews/{review_id}/minutes.pdf")
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    pages, text = pdf_text(pdf.data)
+    assert pages >= 1
+    assert "改进评审会纪要" in text
+    assert "整理缺陷数据口径" in text
+    assert "PMO 孙经理、王总监" in text
+    assert "第 1 页" in text
     auth.logout()
     auth.login(owner)
     home = client.get("/").text
@@ -159,6 +169,7 @@ def test_reviews_are_for_the_pmo(app, client, login_as):
         review_id = review.id
     assert client.get(f"/reviews/{review_id}").status_code == 403
     assert client.get(f"/reviews/{review_id}/minutes.xlsx").status_code == 403
+    assert client.get(f"/reviews/{review_id}/minutes.pdf").status_code == 403
 
 
 def test_the_review_lists_themes_created_since_the_previous_review(app, client, login_as):

@@ -135,15 +135,24 @@ def action_done(review_id: int, action_id: int) -> WerkzeugResponse:
     return redirect(url_for("reviews.review", review_id=review_id))
 
 
-@bp.route("/<int:review_id>/minutes.xlsx")
+MINUTES_FORMATS = {
+    "xlsx": (
+        service.minutes_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "pdf": (service.minutes_pdf, "application/pdf"),
+}
+
+
+@bp.route("/<int:review_id>/minutes.xlsx", defaults={"fmt": "xlsx"})
+@bp.route("/<int:review_id>/minutes.pdf", defaults={"fmt": "pdf"}, endpoint="minutes_pdf")
 @roles(*MANAGERS)
-def minutes(review_id: int) -> Response:
+def minutes(review_id: int, fmt: str) -> Response:
     found = _review_or_404(review_id)
-    data = service.minutes_xlsx(found, str(KIND_LABELS[found.kind]))
+    build, mimetype = MINUTES_FORMATS[fmt]
+    name = f"review-{found.held_on.isoformat()}.{fmt}"
     return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f"attachment; filename=review-{found.held_on.isoformat()}.xlsx"
-        },
+        build(found, str(KIND_LABELS[found.kind])),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={name}"},
     )

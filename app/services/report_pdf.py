@@ -95,15 +95,7 @@ def _image(pdf: FPDF, png: bytes) -> None:
     pdf.image(io.BytesIO(png), x="CENTER", w=width, h=height)
 
 
-def report_pdf(
-    report: Report,
-    *,
-    title: str,
-    subtitle: str,
-    summary: Sequence[str],
-    charts: Mapping[str, bytes],
-) -> bytes:
-    """The report as PDF bytes; ``charts`` maps table keys to PNG images shown above them."""
+def _new_document(title: str, subtitle: str) -> _Document:
     font = cjk_font()
     if font is None:
         raise NoFont("no CJK font is installed (Debian: apt-get install fonts-noto-cjk)")
@@ -116,17 +108,46 @@ def report_pdf(
     pdf.add_page()
     pdf.set_font(FONT, size=16)
     pdf.multi_cell(0, 9, title, new_x="LMARGIN", new_y="NEXT")
+    return pdf
+
+
+def _section(pdf: FPDF, table: ReportTable, chart: bytes | None = None) -> None:
+    pdf.ln(4)
+    pdf.set_font(FONT, size=12)
+    pdf.cell(0, 8, table.title, new_x="LMARGIN", new_y="NEXT")
+    if chart is not None:
+        _image(pdf, chart)
+    if table.rows and len(table.headers) <= MAX_TABLE_COLUMNS:
+        _table(pdf, table)
+
+
+def report_pdf(
+    report: Report,
+    *,
+    title: str,
+    subtitle: str,
+    summary: Sequence[str],
+    charts: Mapping[str, bytes],
+) -> bytes:
+    """The report as PDF bytes; ``charts`` maps table keys to PNG images shown above them."""
+    pdf = _new_document(title, subtitle)
     pdf.set_font(FONT, size=10)
     for line in summary:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     for table in report_tables(report):
-        if not table.rows and table.key not in charts:
-            continue
-        pdf.ln(4)
-        pdf.set_font(FONT, size=12)
-        pdf.cell(0, 8, table.title, new_x="LMARGIN", new_y="NEXT")
-        if table.key in charts:
-            _image(pdf, charts[table.key])
-        if table.rows and len(table.headers) <= MAX_TABLE_COLUMNS:
-            _table(pdf, table)
+        if table.rows or table.key in charts:
+            _section(pdf, table, charts.get(table.key))
+    return bytes(pdf.output())
+
+
+def tables_pdf(
+    *, title: str, subtitle: str, summary: Sequence[str], tables: Sequence[ReportTable]
+) -> bytes:
+    """Any list of tables as a PDF with the same header, footer and CJK font as reports."""
+    pdf = _new_document(title, subtitle)
+    pdf.set_font(FONT, size=10)
+    for line in summary:
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    for table in tables:
+        _section(pdf, table)
     return bytes(pdf.output())

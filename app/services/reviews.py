@@ -17,6 +17,7 @@ from app.services.audit import record_change, snapshot
 from app.services.backlog import ACTION_LABELS, ItemInput, change_status, save_item
 from app.services.errors import ServiceError
 from app.services.quickwins import KpiView, project_views
+from app.services.report_exports import ReportTable
 from app.services.tabular_export import safe_cell
 from assessments.kpi import KpiStatus
 from assessments.prioritisation import Action, ItemStatus
@@ -232,43 +233,70 @@ def load_review(review_id: int) -> Review | None:
     )
 
 
+def minutes_tables(review: Review, kind_label: str) -> list[ReportTable]:
+    """The minutes as tables: meeting facts, decisions and action items (Excel and PDF)."""
+    labels = {a.value: str(label) for a, label in ACTION_LABELS.items()}
+    labels["reprioritise"] = _("Re-prioritise")
+    facts = ReportTable(
+        "review",
+        _("Review"),
+        (_("Field"), _("Value")),
+        (
+            (_("Kind"), kind_label),
+            (_("Date"), review.held_on.isoformat()),
+            (_("Attendees"), review.attendees),
+            (_("Notes"), review.notes),
+        ),
+    )
+    decisions = ReportTable(
+        "decisions",
+        _("Decisions"),
+        (_("Item"), _("Decision"), _("Rationale"), _("Before"), _("After")),
+        tuple(
+            (d.item.title, labels.get(d.action, d.action), d.rationale, d.old_status, d.new_status)
+            for d in review.decisions
+        ),
+    )
+    actions = ReportTable(
+        "actions",
+        _("Action items"),
+        (_("Action"), _("Owner"), _("Due"), _("Done")),
+        tuple(
+            (
+                a.title,
+                a.owner.display_name if a.owner else "",
+                a.due_on.isoformat(),
+                _("Yes") if a.done else _("No"),
+            )
+            for a in review.actions
+        ),
+    )
+    return [facts, decisions, actions]
+
+
 def minutes_xlsx(review: Review, kind_label: str) -> bytes:
     """The minutes: meeting facts, decisions and action items on three sheets."""
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Review")
-    for row in (
-        (_("Kind"), kind_label),
-        (_("Date"), review.held_on.isoformat()),
-        (_("Attendees"), review.attendees),
-        (_("Notes"), review.notes),
-    ):
-        sheet.append([safe_cell(v) for v in row])
-    decisions = book.create_sheet(_("Decisions"))
-    decisions.append((_("Item"), _("Decision"), _("Rationale"), _("Before"), _("After")))
-    labels = {a.value: str(label) for a, label in ACTION_LABELS.items()}
-    labels["reprioritise"] = _("Re-prioritise")
-    for d in review.decisions:
-        row = (
-            d.item.title,
-            labels.get(d.action, d.action),
-            d.rationale,
-            d.old_status,
-            d.new_status,
-        )
-        decisions.append([safe_cell(v) for v in row])
-    actions = book.create_sheet(_("Action items"))
-    actions.append((_("Action"), _("Owner"), _("Due"), _("Done")))
-    for a in review.actions:
-        row = (
-            a.title,
-            a.owner.display_name if a.owner else "",
-            a.due_on.isoformat(),
-            _("Yes") if a.done else _("No"),
-        )
-        actions.append([safe_cell(v) for v in row])
+    book.remove(book.active)
+    for table in minutes_tables(review, kind_label):
+        sheet = book.create_sheet(table.sheet_name)
+        if table.key != "review":
+            sheet.append(list(table.headers))
+        for row in table.rows:
+            sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def minutes_pdf(review: Review, kind_label: str) -> bytes:
+    """The minutes as PDF, with the meeting's kind and date on every page."""
+    from app.services.report_pdf import tables_pdf
+
+    title = _("Improvement review minutes")
+    subtitle = f"{kind_label} · {review.held_on.isoformat()}"
+    return tables_pdf(
+        title=title, subtitle=subtitle, summary=[], tables=minutes_tables(review, kind_label)
+    )
