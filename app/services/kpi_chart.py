@@ -8,28 +8,12 @@ the system (Debian ``fonts-noto-cjk``); nothing is downloaded.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from app.services.quickwins import KpiView
-
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "WenQuanYi Micro Hei",
-    "Droid Sans Fallback",
-)
-
-
-@lru_cache(maxsize=1)
-def cjk_family() -> list[str]:
-    """The first installed CJK family, then DejaVu Sans for Latin text."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in CJK_FAMILIES if name in installed]
-    return [*found[:1], "DejaVu Sans"]
+from app.services.report_charts import font_families
 
 
 def before_after_svg(views: list[KpiView], labels: dict[str, str]) -> str:
@@ -38,7 +22,7 @@ def before_after_svg(views: list[KpiView], labels: dict[str, str]) -> str:
     count = max(len(views), 1)
     figure = Figure(figsize=(7, 2.6 * count), layout="constrained")
     FigureCanvasAgg(figure)
-    family = cjk_family()
+    family = font_families()
     for index, view in enumerate(views):
         kpi = view.kpi
         bars = figure.add_subplot(count, 2, 2 * index + 1)
