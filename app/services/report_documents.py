@@ -86,7 +86,8 @@ def summary_lines(report: Report) -> tuple[str, ...]:
         )
         scores = [line.score for line in measured if line.score is not None]
         if scores:
-            lines.append(_("Mean score: %(score)s.", score=f"{sum(scores) / len(scores):.1f}"))
+            mean = f"{sum(scores) / len(scores):.1f}"
+            lines.append(_("Mean score: %(score)s.", score=mean))
     share = report.quick_wins.achieved_share
     if share is not None:
         lines.append(
