@@ -58,7 +58,7 @@ def extract(source: Path, mapping: Path, pot: Path, echo: bool = True) -> Catalo
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     pybabel(
         "-q", "extract", "-F", mapping, *keywords, "--no-location", "--sort-output",
-        "--omit-header", "-o", pot, source, echo=echo,
+        "--omit-header", "--add-comments", "Translators:", "-o", pot, source, echo=echo,
     )  # fmt: skip
     with pot.open("rb") as fh:
         return read_po(fh)

@@ -22,10 +22,88 @@ import i18n
 TSV_DIR = Path(__file__).with_name("zh_cn")
 PO = i18n.TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 
-# (context, msgid) in the code -> the TSV translation it takes (msgid, translation).
-CONTEXTS: dict[tuple[str, str], tuple[str, str]] = {}
-# singular msgid of an ngettext entry in the code -> (old TSV msgid, {old: new placeholder}).
-PLURALS: dict[str, tuple[str, dict[str, str]]] = {}
+# (context, msgid) in the code -> its Chinese, where one English word needs two.
+CONTEXTS: dict[tuple[str, str], str] = {
+    ("KPI measurement", "Value"): "数值",  # backlog.tsv:47
+    ("table column", "Value"): "值",  # backlog.tsv:223 (the review minutes' Field/Value table)
+}
+# singular msgid of an ngettext entry -> (the TSV msgid it replaces, placeholder renames).
+N = {"%(n)s": "%(num)s"}
+PLURALS: dict[str, tuple[str, dict[str, str]]] = {
+    "%(num)s decision applied.": ("%(n)s decisions applied.", N),
+    "%(num)s new finding placed in its nearest theme.": (
+        "%(n)s new findings placed in their nearest theme.",
+        N,
+    ),
+    "%(num)s finding moved to “%(theme)s”.": ("%(n)s findings moved to “%(theme)s”.", N),
+    "Theme split into %(num)s theme.": ("Theme split into %(n)s themes.", N),
+    "Assessment validated: it is frozen now; %(num)s gap finding recorded.": (
+        "Assessment validated: it is frozen now; %(n)s gap findings recorded.",
+        N,
+    ),
+    "Cycle opened: %(num)s assessment created.": ("Cycle opened: %(n)s assessments created.", N),
+    "Quick-win rule saved: %(num)s item is a candidate.": (
+        "Quick-win rule saved: %(n)s items are candidates.",
+        N,
+    ),
+    "%(num)s finding imported.": ("%(n)s findings imported.", N),
+    "%(num)s measurement imported.": ("%(n)s measurements imported.", N),
+    "At most %(num)s category of up to %(max)s characters.": (
+        "At most %(n)s categories of up to %(max)s characters each.",
+        N,
+    ),
+    "You already have %(num)s active token. Revoke it first if you no longer use it.": (
+        "You already have %(n)s active tokens. Revoke one you no longer use first.",
+        N,
+    ),
+    "%(num)s practice is not rated yet; rate it before submitting.": (
+        "%(n)s practices are not rated yet; rate them all before submitting.",
+        N,
+    ),
+    "Nothing was imported: the file has %(num)s problem.": (
+        "Nothing was imported: the file has %(n)s problems.",
+        N,
+    ),
+    "At most %(num)s row.": ("At most %(n)s rows.", N),
+    "%(num)s finding": ("%(n)s findings", N),
+    "Place %(num)s new finding in its nearest theme": (
+        "Place %(n)s new findings in their nearest theme",
+        N,
+    ),
+    "Clustering %(num)s finding…": ("Clustering %(n)s findings…", N),
+    "%(rated)s of %(num)s practice rated": (
+        "%(rated)s of %(total)s practices rated",
+        {"%(total)s": "%(num)s"},
+    ),
+    "%(num)s practice remains unrated: rate it to submit.": (
+        "%(n)s practices remain unrated: rate them all to submit.",
+        N,
+    ),
+    "%(num)s level below target": ("%(n)s levels below target", N),
+    "The file was not imported; %(num)s problem:": (
+        "The file was not imported; %(n)s problems:",
+        N,
+    ),
+    "Nothing was imported. Fix the %(num)s problem below and upload the file again:": (
+        "Nothing was imported. Fix these %(n)s problems and upload the file again:",
+        N,
+    ),
+    "%(num)s account": ("%(n)s accounts", N),
+    "%(num)s assessment waits for review": ("%(n)s assessments wait for review", N),
+    "Review the %(num)s business line": ("Review the %(n)s business lines", N),
+    "%(num)s business line has no director yet: assign one": (
+        "%(n)s business lines have no director yet: assign one",
+        N,
+    ),
+    "%(num)s assessment waits for your review": ("%(n)s assessments wait for your review", N),
+}
+# TSV msgids the code replaced with sentences composed of plural pieces (translated in the .po).
+REPLACED = {
+    "Imported %(rows)s rows; %(changed)s practices changed.",
+    "%(n)s business lines in cycle %(cycle)s; %(met)s of %(measured)s with results meet their "
+    "target level.",
+    "%(n)s findings, %(k)s themes",
+}
 
 
 def tsv_rows() -> dict[str, dict[str, list[str]]]:
@@ -47,12 +125,11 @@ def main() -> int:
     if PO.exists():
         with PO.open("rb") as fh:
             old = read_po(fh)
-    resolved = {msgid for msgid, _ in CONTEXTS.values()}
-    conflicts = {
-        msgid: found for msgid, found in rows.items() if len(found) > 1 and msgid not in resolved
-    }
+    wanted = {i18n.key(m) for m in template if m.id}
+    conflicts = {msgid: found for msgid, found in rows.items() if len(found) > 1}
     for msgid, found in conflicts.items():
-        print(f"conflict: {msgid!r} is translated {found}: give it a context", file=sys.stderr)
+        if (msgid, None) in wanted:
+            print(f"conflict: {msgid!r} is translated {found}: give it a context", file=sys.stderr)
 
     catalog = Catalog(
         locale="zh_Hans_CN", project="Ladder", version="", fuzzy=False,
@@ -69,8 +146,8 @@ def main() -> int:
         previous = old.get(msgid, context=context)
         string: str | tuple[str, ...] = previous.string if previous is not None else ""
         if context is not None and (context, msgid) in CONTEXTS:
-            source, string = CONTEXTS[context, msgid]
-            used.add(source)
+            string = CONTEXTS[context, msgid]
+            used.add(msgid)
         elif isinstance(message.id, tuple) and msgid in PLURALS:
             source, renames = PLURALS[msgid]
             if source in rows and source not in conflicts:
@@ -87,7 +164,7 @@ def main() -> int:
         if not all(string if isinstance(string, tuple) else (string,)):
             untranslated.append(msgid)
         catalog.add(message.id, string, flags=message.flags, context=context)
-    for msgid in sorted(set(rows) - used - set(conflicts)):
+    for msgid in sorted(set(rows) - used - REPLACED):
         print(f"dropped, no longer in the code: {msgid!r}", file=sys.stderr)
     for msgid in untranslated:
         print(f"untranslated: {msgid!r}", file=sys.stderr)
@@ -95,7 +172,8 @@ def main() -> int:
         write_po(fh, catalog, width=100)
     with PO.with_suffix(".mo").open("wb") as fh:
         write_mo(fh, catalog)
-    return 1 if conflicts or untranslated else 0
+    unresolved = [msgid for msgid in conflicts if (msgid, None) in wanted]
+    return 1 if unresolved or untranslated else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -393,7 +394,11 @@ def submit(actor: User, assessment: Assessment) -> None:
     if not result.complete:
         missing = len(result.unrated_practices)
         raise ServiceError(
-            _("%(n)s practices are not rated yet; rate them all before submitting.", n=missing)
+            ngettext(
+                "%(num)s practice is not rated yet; rate it before submitting.",
+                "%(num)s practices are not rated yet; rate them all before submitting.",
+                missing,
+            )
         )
     assessment.submitted_at = utcnow()
     _set_status(actor, assessment, AssessmentStatus.SUBMITTED, "submit")

@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask_babel import format_date, format_percent
+from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
 
 from app.services.report_charts import cached_chart, chart_names_with_data, clear_cache, render
@@ -75,12 +75,18 @@ def summary_lines(report: Report) -> tuple[str, ...]:
         measured = [line for line in report.lines if line.maturity_level is not None]
         met = sum(1 for line in measured if line.gap == 0)
         lines.append(
-            _(
-                "%(n)s business lines in cycle %(cycle)s; %(met)s of %(measured)s with results "
-                "meet their target level.",
-                n=len(report.lines),
+            ngettext(
+                "%(num)s business line in cycle %(cycle)s.",
+                "%(num)s business lines in cycle %(cycle)s.",
+                len(report.lines),
                 cycle=report.cycle.name,
-                met=met,
+            )
+        )
+        lines.append(
+            ngettext(
+                "%(num)s of %(measured)s with results meets its target level.",
+                "%(num)s of %(measured)s with results meet their target level.",
+                met,
                 measured=len(measured),
             )
         )
