@@ -17,9 +17,11 @@ from flask_babel import force_locale, ngettext
 from app.extensions import db
 from app.quickwins.forms import MeasurementForm
 from app.services import assessments as service
+from app.services.errors import ServiceError
+from app.services.model_store import ensure_builtin_models, latest_stored
 from app.services.reviews import minutes_tables
 from models import Assessment, Review, ReviewKind, Role, User
-from tests.assessment_helpers import REQM_ALL, open_assessment, rate
+from tests.assessment_helpers import CMMI, REQM_ALL, open_assessment, rate
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "app" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
@@ -288,3 +290,30 @@ def test_check_fails_on_a_compiled_catalog_older_than_its_po(tmp_path):
     result = run_check(tmp_path, FIXTURE_PO, compile_from=FIXTURE_PO.replace("保存", "存盘"))
     assert result.returncode == 1
     assert "messages.mo is out of date with messages.po: run make translations" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("scope", "english"),
+    [
+        (["REQM", "XYZ"], "Unknown process area: XYZ"),
+        (["XYZ", "QQQ"], "Unknown process areas: QQQ, XYZ"),
+    ],
+)
+def test_unknown_process_areas_are_counted(app, make_user, make_business_line, scope, english):
+    pmo = make_user(Role.PMO)
+    line = make_business_line("SCM")
+    with app.test_request_context():
+        ensure_builtin_models()
+        model = latest_stored(CMMI)
+        for locale, expected in (("en", english), ("zh_CN", "未知的过程域：")):
+            with force_locale(locale), pytest.raises(ServiceError) as refused:
+                service.create_cycle(
+                    db.session.get(User, pmo.id),
+                    name="2026 H1",
+                    model=model,
+                    start=date(2026, 1, 1),
+                    end=date(2026, 6, 28),
+                    targets={line.id: 2},
+                    scope=scope,
+                )
+            assert expected in refused.value.message

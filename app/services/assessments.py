@@ -80,7 +80,15 @@ def create_cycle(
     codes = {area.code for area in domain.process_areas}
     unknown = sorted(set(scope or ()) - codes)
     if unknown:
-        raise ServiceError(_("Unknown process areas: %(codes)s", codes=", ".join(unknown)), "scope")
+        raise ServiceError(
+            ngettext(
+                "Unknown process area: %(codes)s",
+                "Unknown process areas: %(codes)s",
+                len(unknown),
+                codes=", ".join(unknown),
+            ),
+            "scope",
+        )
     for level in targets.values():
         if not 1 <= level <= 5:
             raise ServiceError(_("Target levels are 1 to 5."), "targets")
