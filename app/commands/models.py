@@ -48,7 +48,7 @@ def find_model(key: str) -> MaturityModel:
     except UnknownModelError:
         pass
     try:
-        from app.services.model_store import latest_stored, parsed
+        from app.services.assessments.model_store import latest_stored, parsed
 
         stored = latest_stored(key)
     except Exception:  # no database yet: only built-in models exist
@@ -116,8 +116,8 @@ def show_command(key: str, output_format: str) -> None:
 def import_command(path: Path) -> None:
     """Load a model file (a new model or a new version) into the database."""
     from app.extensions import db
+    from app.services.assessments.model_store import store_model
     from app.services.errors import ServiceError
-    from app.services.model_store import store_model
 
     try:
         model = load_model_file(path)

@@ -20,14 +20,14 @@ from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles, signed_in
 from app.services.errors import ServiceError
-from app.services.findings import (
+from app.services.findings.files import ImportFailed, export_workbook, import_findings
+from app.services.findings.records import (
     FindingFilter,
     add_manual_finding,
     area_names,
     filtered_findings,
     reference_model,
 )
-from app.services.findings_io import ImportFailed, export_workbook, import_findings
 from app.services.permissions import MANAGERS, visible_business_lines
 from app.surveys.forms import CATEGORY_LABELS, FREQUENCY_LABELS
 from models import BusinessLine, Cycle, Finding

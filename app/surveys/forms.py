@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.services.findings import MAX_TEXT
+from app.services.findings.records import MAX_TEXT
 
 TOO_LONG = _l("At most %(max)d characters, please shorten it.")
 
