@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 from flask.cli import with_appcontext
 
-from assessments.maturity_model import (
+from assessments.maturity_model.validator import (
     MaturityModel,
     ModelError,
     UnknownModelError,

@@ -15,7 +15,7 @@ from app.security import roles
 from app.services.assessments.model_store import available_models, parsed, store_model
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from assessments.maturity_model import (
+from assessments.maturity_model.validator import (
     MAX_MODEL_FILE_BYTES,
     Problem,
     load_model_text,

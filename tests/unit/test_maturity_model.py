@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.maturity_model import (
+from assessments.maturity_model.validator import (
     MAX_MODEL_FILE_BYTES,
     MODEL_FILES_DIR,
     MaturityModel,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.services.errors import ServiceError
-from assessments.maturity_model import (
+from assessments.maturity_model.validator import (
     MaturityModel,
     builtin_model_keys,
     builtin_model_path,

@@ -51,7 +51,7 @@ __all__ = [
 MAX_MODEL_FILE_BYTES = 2 * 1024 * 1024
 
 #: Where the built-in model files live.
-MODEL_FILES_DIR = Path(__file__).resolve().parent / "model_files"
+MODEL_FILES_DIR = Path(__file__).resolve().parent.parent / "model_files"
 
 #: The only rating scale a model may declare (for now).
 RATING_SCALE: tuple[str, ...] = ("FI", "LI", "PI", "NI", "NA")
