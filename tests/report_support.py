@@ -28,7 +28,7 @@ from app.services.assessments.model_store import ensure_builtin_models
 from app.services.backlog import items as backlog
 from app.services.backlog import quickwins
 from assessments.kpi import Direction
-from assessments.maturity_model.validator import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 from assessments.prioritisation import Action
 from models import (
     AuditEvent,

@@ -10,16 +10,13 @@ from typing import Any, NoReturn
 import click
 from flask.cli import with_appcontext
 
-from assessments.maturity_model.validator import (
-    MaturityModel,
-    ModelError,
+from assessments.maturity_model.index import (
     UnknownModelError,
     builtin_model_keys,
     load_builtin_model,
-    load_model_file,
-    model_to_dict,
-    validate_model_file,
 )
+from assessments.maturity_model.model import MaturityModel, model_to_dict
+from assessments.maturity_model.validator import ModelError, load_model_file, validate_model_file
 from assessments.scoring import result_to_dict, score_assessment, validate_ratings
 
 FORMAT = click.option(

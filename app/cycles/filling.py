@@ -21,7 +21,7 @@ from app.services.assessments.access import (
     get_visible_assessment_or_404,
 )
 from app.services.errors import ServiceError, StaleEdit
-from assessments.maturity_model.validator import ProcessArea
+from assessments.maturity_model.model import ProcessArea
 from models import Assessment, Role
 
 FIELDS = ("rating", "evidence", "links", "comment", "na_reason")

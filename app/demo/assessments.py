@@ -26,7 +26,7 @@ from app.demo.organisation import DEMO_DOMAIN
 from app.extensions import db
 from app.services.assessments import workflow as service
 from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
-from assessments.maturity_model.validator import Goal, MaturityModel, Practice, ProcessArea
+from assessments.maturity_model.model import Goal, MaturityModel, Practice, ProcessArea
 from models import Assessment, BusinessLine, PracticeRating, User
 
 SEED = 20250101

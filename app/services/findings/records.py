@@ -13,7 +13,7 @@ from app.services.assessments.model_store import ensure_builtin_models, latest_s
 from app.services.audit import record_change
 from app.services.errors import ServiceError
 from app.services.permissions import visible_business_lines
-from assessments.maturity_model.validator import MaturityModel
+from assessments.maturity_model.model import MaturityModel
 from models import (
     BusinessLine,
     Cycle,
