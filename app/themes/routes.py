@@ -10,11 +10,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.findings.routes import SOURCE_LABELS
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles
 from app.services.errors import ServiceError
+from app.services.findings.labels import SOURCE_LABELS
 from app.services.findings.records import FindingFilter, area_names, reference_model
 from app.services.findings.themes import (
     assign_new_findings,
