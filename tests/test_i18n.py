@@ -16,10 +16,10 @@ from flask_babel import force_locale, ngettext
 
 from app.extensions import db
 from app.quickwins.forms import MeasurementForm
-from app.services import assessments as service
+from app.services.assessments import workflow as service
+from app.services.assessments.model_store import ensure_builtin_models, latest_stored
+from app.services.backlog.reviews import minutes_tables
 from app.services.errors import ServiceError
-from app.services.model_store import ensure_builtin_models, latest_stored
-from app.services.reviews import minutes_tables
 from models import Assessment, Review, ReviewKind, Role, User
 from tests.assessment_helpers import CMMI, REQM_ALL, open_assessment, rate
 
