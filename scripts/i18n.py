@@ -9,7 +9,8 @@ removed ones obsolete ``#~``), ``pybabel compile``, then the check below so you 
 left to translate.
 
 ``python scripts/i18n.py check`` (``make lint``, ``tests/test_i18n.py``) fails on
-- a string in the code with no translation (or a plural form left empty),
+- a string in the code with no translation (or a plural form left empty, or a plural that
+  differs from the code's),
 - a fuzzy entry (a guess ``pybabel update`` made that nobody has reviewed),
 - an obsolete ``#~`` entry or an entry for a string the code no longer has,
 - a string translated twice in one catalog (gettext would silently keep one),
@@ -118,11 +119,13 @@ def catalog_problems(template: Catalog, po: Path) -> list[str]:
     problems = duplicates(po)
     with po.open("rb") as fh:
         catalog = read_po(fh)
-    wanted = {key(m) for m in template if m.id}
-    for msgid, context in sorted(wanted, key=lambda k: (k[0], k[1] or "")):
+    wanted = {key(m): m for m in template if m.id}
+    for (msgid, context), source in sorted(wanted.items(), key=lambda k: (k[0][0], k[0][1] or "")):
         message = catalog.get(msgid, context=context)
         if message is None or not all(strings(message)):
             problems.append(f"not translated: {label(msgid, context)}")
+        elif message.id != source.id:
+            problems.append(f"plural form differs from the code's: {label(msgid, context)}")
     if catalog.fuzzy:
         problems.append("the header is marked fuzzy")
     for message in catalog:

@@ -254,6 +254,11 @@ def test_check_passes_a_complete_catalog(tmp_path):
             id="the context is missing",
         ),
         pytest.param(
+            FIXTURE_PO.replace('msgid_plural "%(num)s files"', 'msgid_plural "%(num)s filez"'),
+            "plural form differs from the code's: %(num)s file",
+            id="the English plural differs from the code's",
+        ),
+        pytest.param(
             FIXTURE_PO.replace('msgid "Save"', '#, fuzzy\nmsgid "Save"'),
             "fuzzy (check the translation, then drop the flag): Save",
             id="a fuzzy entry",
