@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
@@ -138,8 +137,3 @@ def radar_svg(chart: RadarChart) -> str:
             buffer, format="svg", metadata={"Date": None, "Description": chart.description or None}
         )
     return buffer.getvalue()
-
-
-def series_values(values: Sequence[float | None]) -> tuple[float | None, ...]:
-    """Clamp to 0–100 and keep None (helper for callers building series)."""
-    return tuple(None if v is None else max(0.0, min(100.0, float(v))) for v in values)
