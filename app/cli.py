@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 
+def make_cli() -> FlaskGroup:
+    """The ``ladder`` group: Flask's commands plus those the app registers."""
+    return FlaskGroup(create_app=lambda: _create_app(), help="Ladder command line.")
+
+
 def main() -> None:
-    cli = FlaskGroup(create_app=lambda: _create_app(), help="Ladder command line.")
-    cli.main(prog_name="ladder")
+    make_cli().main(prog_name="ladder")
 
 
 def _create_app():  # type: ignore[no-untyped-def]
