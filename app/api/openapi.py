@@ -153,12 +153,29 @@ _PAGE_PARAMETERS = [
 ]
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+_NO_STORE = {
+    "Cache-Control": {
+        "required": True,
+        "description": "Answers hold one user's data: no cache may keep them.",
+        "schema": {"type": "string", "enum": ["no-store"]},
+    }
+}
+
+
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {**_NO_STORE, **(headers or {})},
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
 
 
 def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    return {
+        "description": description,
+        "headers": _NO_STORE,
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
 def _get(
@@ -171,7 +188,15 @@ def _get(
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": _ok(schema),
-        "401": _error("No token, or an invalid or revoked one."),
+        "401": _error(
+            "No token, or one that is unknown, revoked, or whose account is disabled.",
+            {
+                "WWW-Authenticate": {
+                    "required": True,
+                    "schema": {"type": "string", "const": 'Bearer realm="ladder"'},
+                }
+            },
+        ),
     }
     if paginated or any(p["in"] == "query" for p in parameters or []):
         responses["400"] = _error("A query parameter is missing or not valid.")
