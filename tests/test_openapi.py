@@ -43,16 +43,15 @@ def test_the_document_describes_every_api_route_and_nothing_else(app, client):
 def test_every_documented_operation_was_called_and_answered_with_success():
     """Runs after every other test: each operation in the document must have been called by
     one of them and have answered a success (2xx) that the checking client validated."""
+    hint = "(this test counts the calls of the tests that ran before it in the same run: run it "
+    hint += "with the API tests, tests/test_api*.py and tests/test_tokens.py)"
     documents = served_documents()
-    assert documents, (
-        "No test called the API in this run: run this test together with the API tests "
-        "(tests/test_api*.py, tests/test_tokens.py)."
-    )
+    assert documents, f"No test called the API in this run {hint}"
     for document in documents:
         operations = documented_operations(document)
         never_called = sorted(operations - EXERCISED.keys())
-        assert never_called == [], "documented operations no test called"
+        assert never_called == [], f"documented operations no test called {hint}"
         never_succeeded = sorted(
             op for op in operations if not any(200 <= s < 300 for s in EXERCISED[op])
         )
-        assert never_succeeded == [], "documented operations no test saw succeed"
+        assert never_succeeded == [], f"documented operations no test saw succeed {hint}"
