@@ -5,6 +5,7 @@ the README. A command, endpoint or setting added without its docs fails here."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import click
 import pytest
 from flask import Flask
 from flask.cli import ScriptInfo
+from openapi_schema_validator import OAS31Validator
 
 from app.cli import make_cli
 from tests.conftest import make_test_app
@@ -181,6 +183,33 @@ def test_every_api_endpoint_is_in_docs_api_md_with_its_parameters_and_fields(pla
                 if not status.startswith("2") and status not in body:
                     problems.append(f"{heading}: error {status} not described")
     assert not problems, "\n".join(problems)
+
+
+def json_examples(markdown: str) -> list[Any]:
+    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", markdown, re.S)]
+
+
+def test_the_json_examples_of_docs_api_md_match_the_openapi_document(plain_app):
+    document = plain_app.test_client().get(OPENAPI_URL).get_json()
+    headings = dict(sections(API_MD.read_text(encoding="utf-8")))
+    checked = 0
+    for path, methods in api_rules(plain_app).items():
+        for method in methods:
+            operation = document["paths"][path][method]
+            success = next(c for c in operation["responses"] if c.startswith("2"))
+            schema = operation["responses"][success]["content"]["application/json"]["schema"]
+            validator = OAS31Validator({**schema, "components": document["components"]})
+            for example in json_examples(headings.get(f"{method.upper()} {path}", "")):
+                errors = [
+                    f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(example)
+                ]
+                assert errors == [], f"{method.upper()} {path} example"
+                checked += 1
+    assert checked >= len(api_rules(plain_app)) - 1  # every endpoint but openapi.json
+
+
+def test_the_json_examples_of_docs_cli_md_are_json():
+    assert len(json_examples(CLI_MD.read_text(encoding="utf-8"))) >= 5
 
 
 # ------------------------------------------------------------------------- settings
