@@ -18,6 +18,7 @@ from flask.cli import ScriptInfo
 from openapi_schema_validator import OAS31Validator
 
 from app.cli import make_cli
+from app.extensions import db
 from tests.conftest import make_test_app
 from tests.openapi_check import OPENAPI_URL, api_rules
 
@@ -32,9 +33,12 @@ PAGINATION = {"page", "per_page"}
 
 
 @pytest.fixture(scope="module")
-def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app that needs no database: the docs tests only read its commands and routes."""
-    return make_test_app("sqlite://", tmp_path_factory.mktemp("docs"))
+    application = make_test_app("sqlite://", tmp_path_factory.mktemp("docs"))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 def sections(markdown: str) -> list[tuple[str, str]]:
@@ -67,13 +71,16 @@ def commands(group: click.Group, ctx: click.Context, prefix: str = "") -> Iterat
         path = f"{prefix}{name}"
         yield path, command
         if isinstance(command, click.Group):
-            yield from commands(command, click.Context(command, parent=ctx), f"{path} ")
+            with click.Context(command, parent=ctx) as sub:
+                yield from commands(command, sub, f"{path} ")
 
 
 def ladder_commands(app: Flask) -> list[tuple[str, click.Command]]:
+    """Leaving the context pops the app context FlaskGroup pushes for ``app``, so later
+    tests' commands run in their own app."""
     cli = make_cli()
-    ctx = click.Context(cli, obj=ScriptInfo(create_app=lambda: app))
-    return list(commands(cli, ctx))
+    with click.Context(cli, obj=ScriptInfo(create_app=lambda: app)) as ctx:
+        return list(commands(cli, ctx))
 
 
 def is_ladders_own(command: click.Command) -> bool:
