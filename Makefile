@@ -44,6 +44,7 @@ audit: install
 test: install browser lint
 	$(BIN)/pytest
 
+# pybabel extract (babel.cfg) -> update the .po -> compile the .mo (committed), then the check.
 translations: install
 	$(BIN)/python scripts/i18n.py update
 

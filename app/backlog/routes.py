@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -311,7 +312,14 @@ def rule() -> str | Response | tuple[str, int]:
             db.session.rollback()
             flash(error.message, "danger")
             return render_template("backlog/rule.html", form=form, row=row), 409
-        flash(_("Quick-win rule saved: %(n)s items are candidates.", n=count), "success")
+        flash(
+            ngettext(
+                "Quick-win rule saved: %(num)s item is a candidate.",
+                "Quick-win rule saved: %(num)s items are candidates.",
+                count,
+            ),
+            "success",
+        )
         return redirect(url_for("backlog.items", quick_win="1"))
     return render_template("backlog/rule.html", form=form, row=row)
 

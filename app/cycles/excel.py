@@ -7,6 +7,7 @@ import io
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -94,10 +95,13 @@ def excel_import(assessment_id: int) -> str | Response | tuple[str, int]:
         db.session.rollback()
         return _render(_reload(assessment_id), form, problems=[error.message]), 422
     flash(
+        # Translators: rows is "N rows", changed is "N practices changed".
         _(
-            "Imported %(rows)s rows; %(changed)s practices changed.",
-            rows=outcome.rows,
-            changed=outcome.changed,
+            "Imported %(rows)s; %(changed)s.",
+            rows=ngettext("%(num)s row", "%(num)s rows", outcome.rows),
+            changed=ngettext(
+                "%(num)s practice changed", "%(num)s practices changed", outcome.changed
+            ),
         ),
         "success",
     )

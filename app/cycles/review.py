@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -50,9 +51,10 @@ def review(assessment_id: int) -> str | Response | tuple[str, int]:
     try:
         if action == "validate":
             findings = service.validate(current_user, item)
-            message = _(
-                "Assessment validated: it is frozen now; %(n)s gap findings recorded.",
-                n=len(findings),
+            message = ngettext(
+                "Assessment validated: it is frozen now; %(num)s gap finding recorded.",
+                "Assessment validated: it is frozen now; %(num)s gap findings recorded.",
+                len(findings),
             )
         elif action == "return":
             service.return_for_changes(current_user, item, form.comment.data or "", comments)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
@@ -251,7 +252,14 @@ def open_cycle(cycle_id: int) -> Response:
         db.session.rollback()
         flash(error.message, "danger")
     else:
-        flash(_("Cycle opened: %(n)s assessments created.", n=len(created)), "success")
+        flash(
+            ngettext(
+                "Cycle opened: %(num)s assessment created.",
+                "Cycle opened: %(num)s assessments created.",
+                len(created),
+            ),
+            "success",
+        )
     return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
 
 

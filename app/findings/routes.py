@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -160,7 +161,7 @@ def import_file() -> str | Response | tuple[str, int]:
         except ImportFailed as failed:
             db.session.rollback()
             return render_template("findings/import.html", form=form, errors=failed.errors), 422
-        flash(_("%(n)s findings imported.", n=count), "success")
+        flash(ngettext("%(num)s finding imported.", "%(num)s findings imported.", count), "success")
         return redirect(url_for("findings.findings", source="import"))
     status = 422 if form.errors else 200
     return render_template("findings/import.html", form=form, errors=[]), status

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
@@ -243,7 +244,10 @@ def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
             db.session.rollback()
             _field_error(form, error)
             return _render_project(_project_or_404(project_id), 422, import_form=form)
-        flash(_("%(n)s measurements imported.", n=count), "success")
+        flash(
+            ngettext("%(num)s measurement imported.", "%(num)s measurements imported.", count),
+            "success",
+        )
         return redirect(url_for("quickwins.project", project_id=project_id))
     return _render_project(project, 422, import_form=form)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -99,7 +100,7 @@ def decide(review_id: int):
         db.session.rollback()
         flash(_("No decision was applied. %(error)s", error=error.message), "danger")
         return _render(_review_or_404(review_id), 422)
-    flash(_("%(n)s decisions applied.", n=count), "success")
+    flash(ngettext("%(num)s decision applied.", "%(num)s decisions applied.", count), "success")
     return redirect(url_for("reviews.review", review_id=review_id))
 
 

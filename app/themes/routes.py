@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -174,7 +175,14 @@ def assign(run_id: int) -> Response:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("themes.run", run_id=run_id))
-    flash(_("%(n)s new findings placed in their nearest theme.", n=count), "success")
+    flash(
+        ngettext(
+            "%(num)s new finding placed in its nearest theme.",
+            "%(num)s new findings placed in their nearest theme.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("themes.run", run_id=run_id))
 
 
@@ -248,7 +256,15 @@ def move(theme_id: int) -> Response:
     target = _theme_or_404(request.form.get("target", 0, type=int))
     ids = [int(v) for v in request.form.getlist("findings") if v.isdigit()]
     count = move_findings(current_user, target, ids)
-    flash(_("%(n)s findings moved to “%(theme)s”.", n=count, theme=target.label), "success")
+    flash(
+        ngettext(
+            "%(num)s finding moved to “%(theme)s”.",
+            "%(num)s findings moved to “%(theme)s”.",
+            count,
+            theme=target.label,
+        ),
+        "success",
+    )
     return redirect(url_for("themes.theme", theme_id=theme_id))
 
 
@@ -266,5 +282,8 @@ def split(theme_id: int) -> Response:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("themes.theme", theme_id=theme_id))
-    flash(_("Theme split into %(n)s themes.", n=len(parts)), "success")
+    flash(
+        ngettext("Theme split into %(num)s theme.", "Theme split into %(num)s themes.", len(parts)),
+        "success",
+    )
     return redirect(url_for("themes.run", run_id=found.run_id))

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -79,7 +80,15 @@ def create_cycle(
     codes = {area.code for area in domain.process_areas}
     unknown = sorted(set(scope or ()) - codes)
     if unknown:
-        raise ServiceError(_("Unknown process areas: %(codes)s", codes=", ".join(unknown)), "scope")
+        raise ServiceError(
+            ngettext(
+                "Unknown process area: %(codes)s",
+                "Unknown process areas: %(codes)s",
+                len(unknown),
+                codes=", ".join(unknown),
+            ),
+            "scope",
+        )
     for level in targets.values():
         if not 1 <= level <= 5:
             raise ServiceError(_("Target levels are 1 to 5."), "targets")
@@ -393,7 +402,11 @@ def submit(actor: User, assessment: Assessment) -> None:
     if not result.complete:
         missing = len(result.unrated_practices)
         raise ServiceError(
-            _("%(n)s practices are not rated yet; rate them all before submitting.", n=missing)
+            ngettext(
+                "%(num)s practice is not rated yet; rate it before submitting.",
+                "%(num)s practices are not rated yet; rate them all before submitting.",
+                missing,
+            )
         )
     assessment.submitted_at = utcnow()
     _set_status(actor, assessment, AssessmentStatus.SUBMITTED, "submit")

@@ -11,6 +11,7 @@ from typing import Any
 from zipfile import BadZipFile
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
@@ -117,7 +118,13 @@ def parse_import(
         if not any(str(v).strip() for v in row):
             continue
         if len(values) + len(errors) >= MAX_IMPORT_ROWS:
-            errors.append(RowError(number, "", _("At most %(n)s rows.", n=MAX_IMPORT_ROWS)))
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    ngettext("At most %(num)s row.", "At most %(num)s rows.", MAX_IMPORT_ROWS),
+                )
+            )
             break
         parsed, row_errors = _parse_row(number, row, columns, lines, known_areas)
         errors += row_errors

@@ -321,10 +321,9 @@ def _quickwins(report: Report) -> Figure:
     axes.set_xlim(-50, 155)
     axes.set_xlabel(_("Progress from baseline to target (%)"))
     share = report.quick_wins.achieved_share
+    shown = None if share is None else f"{share:.0%}"
     axes.set_title(
-        _("Quick-win KPIs: %(share)s achieved", share=f"{share:.0%}")
-        if share is not None
-        else _("Quick-win KPIs")
+        _("Quick-win KPIs: %(share)s achieved", share=shown) if shown else _("Quick-win KPIs")
     )
     handles = [
         Patch(color=OKABE_ITO[2], label=_("Achieved")),
