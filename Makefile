@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python scripts/i18n.py check
 	$(BIN)/bandit -q -r app assessments models -lll
 	@$(MAKE) --no-print-directory audit
@@ -59,4 +60,4 @@ translations: install
 	$(BIN)/python scripts/i18n.py update
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .mypy_cache

@@ -18,10 +18,12 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 __all__ = [
     "OKABE_ITO",
@@ -90,7 +92,7 @@ def radar_svg(chart: RadarChart) -> str:
         }
     ):
         figure = Figure(figsize=(6.4, 5.6), dpi=100)
-        axes = figure.add_subplot(projection="polar")
+        axes = cast(PolarAxes, figure.add_subplot(projection="polar"))
         count = max(len(chart.axes), 1)
         angles = [2 * math.pi * i / count for i in range(count)]
         for index, series in enumerate(chart.series):
