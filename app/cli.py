@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask.cli import FlaskGroup
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def make_cli() -> FlaskGroup:
@@ -14,7 +19,7 @@ def main() -> None:
     make_cli().main(prog_name="ladder")
 
 
-def _create_app():  # type: ignore[no-untyped-def]
+def _create_app() -> Flask:
     from app import create_app
 
     return create_app()

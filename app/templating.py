@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -44,7 +45,7 @@ def navigation_for(role: Role) -> list[NavItem]:
 
 def page_url(page: int) -> str:
     """The current URL with ``page`` replaced, keeping search and filters."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args["page"] = str(page)
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 

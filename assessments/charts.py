@@ -17,10 +17,12 @@ import functools
 import io
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 __all__ = [
     "OKABE_ITO",
@@ -89,7 +91,7 @@ def radar_svg(chart: RadarChart) -> str:
         }
     ):
         figure = Figure(figsize=(6.4, 5.6), dpi=100)
-        axes = figure.add_subplot(projection="polar")
+        axes = cast(PolarAxes, figure.add_subplot(projection="polar"))
         count = max(len(chart.axes), 1)
         angles = [2 * math.pi * i / count for i in range(count)]
         for index, series in enumerate(chart.series):

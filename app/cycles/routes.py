@@ -35,7 +35,7 @@ def _cycle_or_404(cycle_id: int) -> Cycle:
     return cycle
 
 
-def _cycles_statement(q: str, status: str) -> Select[tuple[Cycle]]:
+def _cycles_statement(q: str, status: str) -> Select[Cycle]:
     stmt = select(Cycle).options(selectinload(Cycle.model), selectinload(Cycle.targets))
     if q:
         stmt = stmt.where(Cycle.name.icontains(q, autoescape=True))
@@ -136,7 +136,7 @@ def _scope_codes(form: CycleForm) -> list[str] | None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(*MANAGERS)
-def new_cycle() -> str | Response:
+def new_cycle() -> str | Response | tuple[str, int]:
     models = available_models()
     lines = list(
         db.session.scalars(

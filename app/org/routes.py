@@ -46,7 +46,7 @@ def _refresh_version(
     return error.changes
 
 
-def _business_lines_statement(q: str) -> Select[tuple[BusinessLine]]:
+def _business_lines_statement(q: str) -> Select[BusinessLine]:
     stmt = visible_business_lines(current_user).options(selectinload(BusinessLine.directors))
     if q:
         stmt = stmt.where(
@@ -100,7 +100,7 @@ def _director_choices() -> list[SelectChoice]:
 @bp.route("/business-lines/new", methods=["GET", "POST"], endpoint="new_business_line")
 @bp.route("/business-lines/<int:business_line_id>/edit", methods=["GET", "POST"])
 @roles(*MANAGERS)
-def edit_business_line(business_line_id: int | None = None) -> str | Response:
+def edit_business_line(business_line_id: int | None = None) -> str | Response | tuple[str, int]:
     line = db.session.get(BusinessLine, business_line_id) if business_line_id else None
     if business_line_id and line is None:
         abort(404)
@@ -132,7 +132,7 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response:
     return render_template("org/business_line_form.html", form=form, line=line, stale=None)
 
 
-def _users_statement(q: str, role: str) -> Select[tuple[User]]:
+def _users_statement(q: str, role: str) -> Select[User]:
     stmt = select(User).options(selectinload(User.business_lines))
     if q:
         stmt = stmt.where(
@@ -185,7 +185,7 @@ def export_users() -> Response:
 @bp.route("/users/new", methods=["GET", "POST"], endpoint="new_user")
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles(*MANAGERS)
-def edit_user(user_id: int | None = None) -> str | Response:
+def edit_user(user_id: int | None = None) -> str | Response | tuple[str, int]:
     user = db.session.get(User, user_id) if user_id else None
     if (user_id and user is None) or not can_manage_user(current_user, user):
         abort(404 if user is None and user_id else 403)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -48,7 +49,7 @@ def _manageable_or_403(project_id: int) -> QuickWinProject:
     return project
 
 
-def _projects_statement() -> Select[tuple[QuickWinProject]]:
+def _projects_statement() -> Select[QuickWinProject]:
     return (
         service.visible_projects(current_user)
         .options(
@@ -131,7 +132,7 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     return render_template("quickwins/promote.html", form=form, item=item)
 
 
-def _render_project(project: QuickWinProject, code: int = 200, **forms: object) -> tuple[str, int]:
+def _render_project(project: QuickWinProject, code: int = 200, **forms: Any) -> tuple[str, int]:
     measurement = forms.pop("measurement_form", None) or MeasurementForm()
     measurement.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
     views = service.project_views(project)

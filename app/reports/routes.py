@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import replace
+from typing import Any
 
 from flask import Response, abort, render_template, request, send_file
 from flask_login import current_user
@@ -24,14 +25,14 @@ EVERYONE = (*READERS, Role.DIRECTOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters(**fixed: object) -> ReportFilters:
+def _filters(**fixed: Any) -> ReportFilters:
     """Filters from the query string; a business line the user may not see is a 404."""
     filters = ReportFilters(
         cycle_id=request.args.get("cycle", type=int),
         business_line_id=request.args.get("business_line", type=int),
         model_key=(request.args.get("model") or "").strip()[:64] or None,
     )
-    filters = replace(filters, **fixed)  # type: ignore[arg-type]
+    filters = replace(filters, **fixed)
     if filters.business_line_id is not None:
         get_visible_business_line_or_404(current_user, filters.business_line_id)
     return filters
@@ -85,7 +86,8 @@ def chart(name: str, fmt: str) -> Response:
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Vary"] = "Cookie"
     response.set_etag(hashlib.sha256(data).hexdigest()[:32])
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.route("/tables/<key>.csv")

@@ -42,7 +42,7 @@ def business_line_item(line: BusinessLine) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- cycles
 
 
-def visible_cycles(user: User) -> Select[tuple[Cycle]]:
+def visible_cycles(user: User) -> Select[Cycle]:
     """Cycles ``user`` may see; a director sees those that include one of their lines."""
     stmt = select(Cycle).options(selectinload(Cycle.model))
     if user.role is Role.DIRECTOR:
@@ -76,7 +76,7 @@ def cycle_item(cycle: Cycle) -> dict[str, Any]:
 # ------------------------------------------------------------------------ assessments
 
 
-def assessments_in(user: User, cycle: Cycle | None) -> Select[tuple[Assessment]]:
+def assessments_in(user: User, cycle: Cycle | None) -> Select[Assessment]:
     """Visible assessments, of ``cycle`` or of every cycle, by cycle date and line code."""
     stmt = (
         visible_assessments(user)
@@ -127,7 +127,7 @@ def get_visible_business_line(user: User, business_line_id: int) -> BusinessLine
     return line
 
 
-def trend_of(line: BusinessLine) -> Select[tuple[Assessment]]:
+def trend_of(line: BusinessLine) -> Select[Assessment]:
     """The line's validated assessments, oldest cycle first."""
     return (
         select(Assessment)
@@ -156,7 +156,7 @@ def trend_item(assessment: Assessment) -> dict[str, Any]:
 
 def backlog_items(
     user: User, status: str | None, quick_win: bool | None
-) -> Select[tuple[ImprovementItem]]:
+) -> Select[ImprovementItem]:
     """Items the user may see (a director: their lines and company-wide), by priority."""
     stmt = visible_items(user)
     if status is not None:
@@ -181,7 +181,7 @@ def backlog_item(item: ImprovementItem) -> dict[str, Any]:
     }
 
 
-def quick_win_projects(user: User) -> Select[tuple[QuickWinProject]]:
+def quick_win_projects(user: User) -> Select[QuickWinProject]:
     return (
         visible_projects(user)
         .options(

@@ -17,7 +17,7 @@ def can_view_business_line(user: User, business_line: BusinessLine) -> bool:
     return True
 
 
-def visible_business_lines(user: User) -> Select[tuple[BusinessLine]]:
+def visible_business_lines(user: User) -> Select[BusinessLine]:
     """A select of the business lines ``user`` may see; directors see only their own."""
     stmt = select(BusinessLine)
     if user.role is Role.DIRECTOR:

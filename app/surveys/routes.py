@@ -12,7 +12,7 @@ from sqlalchemy import Row, func, select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.extensions import db, limiter
+from app.extensions import db, limiter, login_manager
 from app.i18n import current_locale_code
 from app.security import public, roles
 from app.services.errors import ServiceError, StaleEdit
@@ -37,7 +37,7 @@ def _today() -> date:
     return date.today()
 
 
-def _survey_rows() -> list[Row[tuple[Survey, int]]]:
+def _survey_rows() -> list[Row[Survey, int]]:
     answers = (
         select(func.count(SurveyResponse.id))
         .where(SurveyResponse.survey_id == Survey.id)
@@ -183,7 +183,7 @@ def _answer_form(found: Survey) -> AnswerForm:
 def answer(token: str) -> str | Response | tuple[str, int]:
     found = survey_by_token(token) or abort(404)
     if not found.anonymous and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+        return login_manager.unauthorized()
     if not found.accepts_answers(_today()):
         return render_template("surveys/closed.html", survey=found)
     form = _answer_form(found)

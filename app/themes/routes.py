@@ -91,7 +91,7 @@ def start_run() -> Response | tuple[str, int]:
         return redirect(url_for("themes.themes"))
     # The background thread reads the run from its own session: it must be committed first.
     db.session.commit()
-    launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]
+    launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]  # a proxy typed as Flask
     return redirect(url_for("themes.run", run_id=run.id))
 
 
@@ -161,7 +161,7 @@ def rerun(run_id: int) -> Response:
         flash(error.message, "danger")
         return redirect(url_for("themes.run", run_id=run_id))
     db.session.commit()  # see start_run
-    launch(current_app._get_current_object(), new.id)  # type: ignore[attr-defined]
+    launch(current_app._get_current_object(), new.id)  # type: ignore[attr-defined]  # a proxy typed as Flask
     return redirect(url_for("themes.run", run_id=new.id))
 
 

@@ -56,7 +56,7 @@ def get_visible_assessment_or_404(user: User, assessment_id: int) -> Assessment:
     return assessment
 
 
-def visible_assessments(user: User) -> Select[tuple[Assessment]]:
+def visible_assessments(user: User) -> Select[Assessment]:
     """A select of the assessments ``user`` may see; directors see only their lines'."""
     stmt = select(Assessment)
     if user.role is Role.DIRECTOR:

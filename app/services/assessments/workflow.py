@@ -334,7 +334,7 @@ def save_ratings(
         _check_input(item, known)
     current = ratings_by_practice(assessment)
     if expected_version is not None and expected_version != assessment.version:
-        changes = {
+        changes: dict[str, dict[str, object]] = {
             item.practice_id: {
                 "saved": _state(current.get(item.practice_id)),
                 "yours": _wanted(item),

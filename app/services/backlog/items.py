@@ -168,7 +168,7 @@ def _dates(row: Any) -> tuple[date | None, date | None]:
 # -------------------------------------------------------------------- visibility
 
 
-def visible_items(user: User) -> Select[tuple[ImprovementItem]]:
+def visible_items(user: User) -> Select[ImprovementItem]:
     """Directors see the items of their business lines and company-wide ones."""
     stmt = select(ImprovementItem)
     if user.role is Role.DIRECTOR:
@@ -354,7 +354,7 @@ def create_from_theme(actor: User, theme: Theme) -> ImprovementItem:
     )
 
 
-def open_gap_findings(user: User) -> Select[tuple[Finding]]:
+def open_gap_findings(user: User) -> Select[Finding]:
     """Gap findings not yet linked to any item, newest first, within the user's lines."""
     from models import improvement_item_findings
 

@@ -34,11 +34,16 @@ def before_after_svg(views: list[KpiView], labels: dict[str, str]) -> str:
             bars.annotate(f"{value:g}", (x, value), ha="center", va="bottom", fontsize=8)
         bars.set_title(f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name, family=family)
         for label in bars.get_xticklabels():
-            label.set_family(family)
+            label.set_fontfamily(family)
         line = figure.add_subplot(count, 2, 2 * index + 2)
         points = [(m.measured_on, m.value) for m in kpi.measurements]
         if points:
-            line.plot([p[0] for p in points], [p[1] for p in points], marker="o", color="#0b5fa5")
+            line.plot(
+                [p[0] for p in points],  # type: ignore[arg-type]  # dates: stubs say numbers only
+                [p[1] for p in points],
+                marker="o",
+                color="#0b5fa5",
+            )
         line.axhline(kpi.baseline, color="#9aa5b1", linestyle="--", label=labels["before"])
         line.axhline(kpi.target, color="#1a7f37", linestyle=":", label=labels["target"])
         line.legend(prop={"family": family, "size": 8}, loc="best")

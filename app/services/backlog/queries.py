@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
 from assessments.prioritisation import ItemStatus, QuickWinRule
 from models import ImprovementItem
 
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "priority": (ImprovementItem.priority.desc(), ImprovementItem.id.desc()),
     "-priority": (ImprovementItem.priority.asc(), ImprovementItem.id.asc()),
     "date": (ImprovementItem.created_at.desc(), ImprovementItem.id.desc()),

@@ -42,7 +42,7 @@ def today() -> date:
 # ------------------------------------------------------------------------- projects
 
 
-def visible_projects(user: User) -> Select[tuple[QuickWinProject]]:
+def visible_projects(user: User) -> Select[QuickWinProject]:
     stmt = select(QuickWinProject)
     if user.role is Role.DIRECTOR:
         mine = select(business_line_directors.c.business_line_id).where(
@@ -354,7 +354,7 @@ def close_project(
     )
 
 
-def showcase() -> Select[tuple[QuickWinProject]]:
+def showcase() -> Select[QuickWinProject]:
     """Finished quick wins, newest first: visible to every role."""
     return (
         select(QuickWinProject)

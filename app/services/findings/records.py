@@ -79,7 +79,7 @@ class FindingFilter:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-def visible_findings(user: User) -> Select[tuple[Finding]]:
+def visible_findings(user: User) -> Select[Finding]:
     """Findings ``user`` may see: directors only those of their own business lines."""
     stmt = select(Finding)
     if user.role is Role.DIRECTOR:
@@ -88,7 +88,7 @@ def visible_findings(user: User) -> Select[tuple[Finding]]:
     return stmt
 
 
-def filtered_findings(user: User, filters: FindingFilter) -> Select[tuple[Finding]]:
+def filtered_findings(user: User, filters: FindingFilter) -> Select[Finding]:
     stmt = visible_findings(user)
     if filters.business_line_id is not None:
         stmt = stmt.where(Finding.business_line_id == filters.business_line_id)

@@ -222,7 +222,8 @@ def _choose_cycle(cycles: Sequence[CycleOption], filters: ReportFilters) -> Cycl
     if filters.cycle_id is not None:
         return next((c for c in cycles if c.id == filters.cycle_id), None)
     started = [c for c in cycles if c.status != CycleStatus.DRAFT.value]
-    return (started or list(cycles) or [None])[-1]
+    chosen = started or list(cycles)
+    return chosen[-1] if chosen else None
 
 
 # ---------------------------------------------------------------------------- report
@@ -332,7 +333,8 @@ def _current_results(
             PracticeRating.assessment_id, PracticeRating.practice_id, PracticeRating.rating
         ).where(PracticeRating.assessment_id.in_(list(pending)), PracticeRating.rating.is_not(None))
     ):
-        ratings[assessment_id][practice_id] = rating
+        if rating is not None:  # the query leaves them out; this tells the type checker
+            ratings[assessment_id][practice_id] = rating
     return {
         assessment_id: result_to_dict(
             score_assessment(model, ratings.get(assessment_id, {}), row.target_level, area_scope)

@@ -203,8 +203,9 @@ def _trend(report: Report) -> Figure:
         axes.plot(xs, ys, linestyle=style, marker=marker, color=colour, label=line.name)
         pending = [(x, y) for x, y, p in zip(xs, ys, points, strict=True) if not p.validated]
         if pending:
+            pending_xs, pending_ys = zip(*pending, strict=True)
             axes.scatter(
-                *zip(*pending, strict=True), s=60, facecolors="white", edgecolors=colour, zorder=3
+                pending_xs, pending_ys, s=60, facecolors="white", edgecolors=colour, zorder=3
             )
     axes.set_xticks(range(len(report.trend_cycles)), [c.name for c in report.trend_cycles])
     axes.set_ylim(0, 105)
