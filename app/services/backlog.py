@@ -374,6 +374,8 @@ def open_gap_findings(user: User) -> Select[tuple[Finding]]:
 class WrongRole(ServiceError):
     """The actor may not take this action on this item (answer 403)."""
 
+    status = 403
+
 
 def change_status(
     actor: User,
