@@ -34,8 +34,8 @@ from app.services.backlog import (
     visible_items,
 )
 from app.services.my_work import MyWork, waiting_for
-from app.services.permissions import MANAGERS, visible_business_lines
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import MANAGERS, visible_business_lines
 from assessments.prioritisation import Action
 from models import BusinessLine, Finding, ImprovementItem, QuickWinProject, Theme
 from models.base import utcnow

@@ -14,7 +14,7 @@ from app.i18n import current_locale_code
 from app.security import roles
 from app.services import assessments as service
 from app.services.assessment_access import can_review_assessment, get_visible_assessment_or_404
-from app.services.permissions import MANAGERS
+from app.services.visibility import MANAGERS
 from models import Assessment
 
 

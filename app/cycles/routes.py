@@ -20,11 +20,9 @@ from app.security import roles
 from app.services import assessments as service
 from app.services.assessment_access import visible_assessments
 from app.services.model_store import available_models, parsed
-from app.services.permissions import MANAGERS
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import MANAGERS, READERS
 from models import Assessment, BusinessLine, Cycle, CycleStatus, Role, StoredModel
-
-READERS = (*MANAGERS, Role.LEADERSHIP)
 
 
 def _cycle_or_404(cycle_id: int) -> Cycle:

@@ -28,7 +28,7 @@ from app.services.findings import (
     reference_model,
 )
 from app.services.findings_io import export_workbook, import_findings
-from app.services.permissions import MANAGERS, visible_business_lines
+from app.services.visibility import MANAGERS, visible_business_lines
 from app.surveys.forms import CATEGORY_LABELS, FREQUENCY_LABELS
 from models import BusinessLine, Cycle, Finding
 

@@ -15,13 +15,13 @@ from app.org.forms import BusinessLineForm, UserForm
 from app.pagination import paginate
 from app.security import roles, signed_in
 from app.services.org import save_business_line, save_user
-from app.services.permissions import (
+from app.services.permissions import can_manage_user
+from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import (
     MANAGERS,
-    can_manage_user,
     get_visible_business_line_or_404,
     visible_business_lines,
 )
-from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from models import BusinessLine, Role, User
 
 

@@ -17,7 +17,6 @@ from app.extensions import db, limiter
 from app.i18n import current_locale_code
 from app.security import public, roles
 from app.services.findings import area_names, reference_model
-from app.services.permissions import MANAGERS
 from app.services.surveys import (
     Answer,
     answer_survey,
@@ -27,6 +26,7 @@ from app.services.surveys import (
     survey_by_token,
 )
 from app.services.tabular_export import table_response
+from app.services.visibility import MANAGERS
 from app.surveys import bp
 from app.surveys.forms import CATEGORY_LABELS, AnswerForm, SurveyForm
 from models import BusinessLine, Cycle, Survey, SurveyResponse, SurveyStatus

@@ -16,7 +16,6 @@ from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles
 from app.services.findings import FindingFilter, area_names, reference_model
-from app.services.permissions import MANAGERS
 from app.services.tabular_export import table_response
 from app.services.themes import (
     assign_new_findings,
@@ -31,11 +30,10 @@ from app.services.themes import (
     split_theme,
     theme_findings,
 )
+from app.services.visibility import MANAGERS, READERS
 from app.themes import bp
 from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm, SplitForm
-from models import BusinessLine, ClusteringRun, Cycle, Finding, Role, Theme
-
-READERS = (*MANAGERS, Role.LEADERSHIP)
+from models import BusinessLine, ClusteringRun, Cycle, Finding, Theme
 
 
 def _run_form() -> RunForm:
