@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.services.quickwins import promote
+from app.services.backlog.quickwins import promote
 from models import ImprovementItem, Role, User
 from tests.api_support import bearer, token_for
 from tests.assessment_support import make_cycle

@@ -12,10 +12,10 @@ from flask_login import current_user
 from app.i18n import current_locale_code
 from app.reports import bp
 from app.security import roles, signed_in
-from app.services.report_charts import CHART_NAMES, FORMATS, chart_names_with_data
-from app.services.report_documents import chart_bytes, describe, pdf_file, xlsx_file
-from app.services.report_exports import TABLE_KEYS, report_tables, table_csv
-from app.services.reports import LineOption, Report, ReportFilters, build_report
+from app.services.reports.build import LineOption, Report, ReportFilters, build_report
+from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
+from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
+from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
 from app.services.visibility import READERS, get_visible_business_line_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

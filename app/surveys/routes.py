@@ -16,8 +16,9 @@ from app.errors import refusal
 from app.extensions import db, limiter
 from app.i18n import current_locale_code
 from app.security import public, roles
-from app.services.findings import area_names, reference_model
-from app.services.surveys import (
+from app.services.findings.labels import CATEGORY_LABELS
+from app.services.findings.records import area_names, reference_model
+from app.services.findings.surveys import (
     Answer,
     answer_survey,
     parse_categories,
@@ -28,7 +29,7 @@ from app.services.surveys import (
 from app.services.tabular_export import table_response
 from app.services.visibility import MANAGERS
 from app.surveys import bp
-from app.surveys.forms import CATEGORY_LABELS, AnswerForm, SurveyForm
+from app.surveys.forms import AnswerForm, SurveyForm
 from models import BusinessLine, Cycle, Survey, SurveyResponse, SurveyStatus
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.services.assessments import load_assessment
+from app.services.assessments.workflow import load_assessment
 from app.services.visibility import MANAGERS, can_view_line_of, leads, restrict_to_visible
 from models import (
     Assessment,

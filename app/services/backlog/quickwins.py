@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
-from app.services.backlog import can_view_item
+from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
 from app.services.tabular import unpacks_too_large
 from app.services.visibility import MANAGERS, restrict_to_visible
