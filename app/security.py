@@ -58,6 +58,15 @@ def declared_access(endpoint: str | None) -> frozenset[Role] | str | None:
     return getattr(view, "access", None)
 
 
+def role_may_open(role: Role, endpoint: str) -> bool:
+    """Whether a signed-in user of ``role`` passes the declared audience of ``endpoint``;
+    an endpoint that declares none is closed to everyone."""
+    access = declared_access(endpoint)
+    if access in (PUBLIC, SIGNED_IN):
+        return True
+    return isinstance(access, frozenset) and role in access
+
+
 def enforce_declared_access() -> Any:
     """``before_request`` hook: apply the declaration of the matched endpoint."""
     if request.endpoint is None:  # 404s and 405s: let Flask answer them

@@ -12,16 +12,13 @@ from flask_login import current_user
 
 from app.i18n import current_locale_code
 from app.reports import bp
-from app.security import roles
-from app.services.permissions import get_visible_business_line_or_404
+from app.security import roles, signed_in
 from app.services.reports.build import LineOption, Report, ReportFilters, build_report
 from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
 from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
 from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
-from models import Role
+from app.services.visibility import READERS, get_visible_business_line_or_404
 
-READERS = (Role.ADMIN, Role.PMO, Role.LEADERSHIP)
-EVERYONE = (*READERS, Role.DIRECTOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -68,7 +65,7 @@ def company() -> str:
 
 
 @bp.route("/business-lines/<int:business_line_id>")
-@roles(*EVERYONE)
+@signed_in
 def business_line(business_line_id: int) -> str:
     report = build_report(current_user, _filters(business_line_id=business_line_id))
     line = _line(report, business_line_id)
@@ -76,7 +73,7 @@ def business_line(business_line_id: int) -> str:
 
 
 @bp.route("/charts/<name>.<fmt>")
-@roles(*EVERYONE)
+@signed_in
 def chart(name: str, fmt: str) -> Response:
     """A chart as SVG or PNG; the filters come from the query string, like the page's."""
     if name not in CHART_NAMES or fmt not in FORMATS:
@@ -91,7 +88,7 @@ def chart(name: str, fmt: str) -> Response:
 
 
 @bp.route("/tables/<key>.csv")
-@roles(*EVERYONE)
+@signed_in
 def table(key: str) -> Response:
     if key not in TABLE_KEYS:
         abort(404)
@@ -136,6 +133,6 @@ def company_export(fmt: str) -> Response:
 @bp.route(
     "/business-lines/<int:business_line_id>.xlsx", defaults={"fmt": "xlsx"}, endpoint="line_xlsx"
 )
-@roles(*EVERYONE)
+@signed_in
 def line_export(business_line_id: int, fmt: str) -> Response:
     return _export(fmt, business_line_id)

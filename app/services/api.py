@@ -17,7 +17,7 @@ from app.services.assessments.access import visible_assessments
 from app.services.assessments.workflow import score_of
 from app.services.backlog.items import visible_items
 from app.services.backlog.quickwins import project_status, project_views, visible_projects
-from app.services.permissions import can_view_business_line
+from app.services.visibility import visible_clause
 from assessments.prioritisation import ItemStatus
 from assessments.scoring import result_to_dict
 from models import (
@@ -29,9 +29,7 @@ from models import (
     ImprovementItem,
     Kpi,
     QuickWinProject,
-    Role,
     User,
-    business_line_directors,
 )
 
 
@@ -45,17 +43,10 @@ def business_line_item(line: BusinessLine) -> dict[str, Any]:
 def visible_cycles(user: User) -> Select[Cycle]:
     """Cycles ``user`` may see; a director sees those that include one of their lines."""
     stmt = select(Cycle).options(selectinload(Cycle.model))
-    if user.role is Role.DIRECTOR:
-        own_cycles = (
-            select(CycleTarget.cycle_id)
-            .join(
-                business_line_directors,
-                business_line_directors.c.business_line_id == CycleTarget.business_line_id,
-            )
-            .where(business_line_directors.c.user_id == user.id)
-        )
-        stmt = stmt.where(Cycle.id.in_(own_cycles))
-    return stmt
+    lines = visible_clause(user, CycleTarget.business_line_id)
+    if lines is None:
+        return stmt
+    return stmt.where(Cycle.id.in_(select(CycleTarget.cycle_id).where(lines)))
 
 
 def get_visible_cycle(user: User, cycle_id: int) -> Cycle | None:
@@ -118,13 +109,6 @@ def assessment_detail(assessment: Assessment) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- trend
-
-
-def get_visible_business_line(user: User, business_line_id: int) -> BusinessLine | None:
-    line = db.session.get(BusinessLine, business_line_id)
-    if line is None or not can_view_business_line(user, line):
-        return None
-    return line
 
 
 def trend_of(line: BusinessLine) -> Select[Assessment]:

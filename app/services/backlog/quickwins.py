@@ -17,6 +17,7 @@ from app.services.audit import record_change, snapshot
 from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
 from app.services.tabular import unpacks_too_large
+from app.services.visibility import MANAGERS, restrict_to_visible
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status
 from assessments.prioritisation import ItemStatus
 from models import (
@@ -24,9 +25,7 @@ from models import (
     Kpi,
     KpiMeasurement,
     QuickWinProject,
-    Role,
     User,
-    business_line_directors,
 )
 from models.base import utcnow
 
@@ -43,15 +42,10 @@ def today() -> date:
 
 
 def visible_projects(user: User) -> Select[QuickWinProject]:
-    stmt = select(QuickWinProject)
-    if user.role is Role.DIRECTOR:
-        mine = select(business_line_directors.c.business_line_id).where(
-            business_line_directors.c.user_id == user.id
-        )
-        stmt = stmt.where(
-            QuickWinProject.business_line_id.is_(None) | QuickWinProject.business_line_id.in_(mine)
-        )
-    return stmt
+    """Directors see the projects of their business lines and company-wide ones."""
+    return restrict_to_visible(
+        select(QuickWinProject), user, QuickWinProject.business_line_id, company_wide=True
+    )
 
 
 def can_view_project(user: User, project: QuickWinProject) -> bool:
@@ -59,7 +53,7 @@ def can_view_project(user: User, project: QuickWinProject) -> bool:
 
 
 def can_manage_project(user: User, project: QuickWinProject) -> bool:
-    return user.role in (Role.ADMIN, Role.PMO) or project.owner_id == user.id
+    return user.role in MANAGERS or project.owner_id == user.id
 
 
 def load_project(project_id: int) -> QuickWinProject | None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.services.audit import record_change
+from app.services.errors import ServiceError
 from app.services.findings.records import MAX_TEXT
 from app.services.tabular import unpacks_too_large
 from app.services.tabular_export import xlsx_bytes
@@ -35,11 +36,11 @@ class RowError:
     message: str
 
 
-class ImportFailed(Exception):
+class ImportFailed(ServiceError):
     """Nothing was imported; ``errors`` lists every problem found."""
 
     def __init__(self, errors: Sequence[RowError]) -> None:
-        super().__init__(f"{len(errors)} problems")
+        super().__init__(_("Nothing was imported: correct the rows below and upload again."))
         self.errors = list(errors)
 
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from app.services.permissions import visible_business_lines
+from app.services.visibility import restrict_to_visible
 from assessments.maturity_model.model import MaturityModel
 from models import (
     BusinessLine,
@@ -20,7 +20,6 @@ from models import (
     Finding,
     FindingSource,
     Frequency,
-    Role,
     SurveyResponse,
     User,
 )
@@ -81,11 +80,7 @@ class FindingFilter:
 
 def visible_findings(user: User) -> Select[Finding]:
     """Findings ``user`` may see: directors only those of their own business lines."""
-    stmt = select(Finding)
-    if user.role is Role.DIRECTOR:
-        lines = visible_business_lines(user).with_only_columns(BusinessLine.id)
-        stmt = stmt.where(Finding.business_line_id.in_(lines))
-    return stmt
+    return restrict_to_visible(select(Finding), user, Finding.business_line_id)
 
 
 def filtered_findings(user: User, filters: FindingFilter) -> Select[Finding]:
