@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
+from app.params import BadParameter
 
 
 def _messages() -> dict[int, str]:
@@ -42,7 +43,8 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str | dict[str, object], int]:
-        return render_error(error.code or 500)
+        message = error.message if isinstance(error, BadParameter) else None
+        return render_error(error.code or 500, message)
 
     @app.errorhandler(StaleDataError)
     def stale_data(_error: StaleDataError) -> tuple[str | dict[str, object], int]:

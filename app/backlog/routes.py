@@ -11,6 +11,7 @@ from app.backlog import bp
 from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
 from app.extensions import db
 from app.pagination import paginate
+from app.params import form_version
 from app.security import is_safe_redirect, roles, signed_in
 from app.services import backlog_queries as queries
 from app.services.backlog import (
@@ -184,7 +185,7 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
                 current_user,
                 found,
                 _input(form),
-                version=int(form.version.data) if form.version.data else None,
+                version=form_version(form.version.data),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -213,7 +214,7 @@ def status(item_id: int) -> Response | tuple[str, int]:
             found,
             Action(form.action.data),
             form.reason.data or "",
-            version=int(form.version.data) if form.version.data else None,
+            version=form_version(form.version.data),
         )
     except WrongRole as error:
         db.session.rollback()
@@ -256,7 +257,7 @@ def place(item_id: int) -> Response:
             current_user,
             found,
             data,
-            version=int(form.version.data) if form.version.data else None,
+            version=form_version(form.version.data),
         )
     except ServiceError as error:
         db.session.rollback()
@@ -305,7 +306,7 @@ def rule() -> str | Response | tuple[str, int]:
                 min_impact=form.min_impact.data or 0,
                 max_effort=form.max_effort.data or 0,
                 max_weeks=form.max_weeks.data or 0,
-                version=int(form.version.data) if form.version.data else None,
+                version=form_version(form.version.data),
             )
         except ServiceError as error:
             db.session.rollback()

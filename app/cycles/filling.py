@@ -13,6 +13,7 @@ from app.cycles import bp
 from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
 from app.extensions import db
 from app.i18n import current_locale_code
+from app.params import form_version
 from app.security import roles, signed_in
 from app.services import assessments as service
 from app.services.assessment_access import (
@@ -116,7 +117,7 @@ def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
         abort(403)
     values = _typed(area)
     version = request.form.get("version", "")
-    expected = int(version) if version.isdigit() else None
+    expected = form_version(version)
     problems = service.rating_problems(item, _inputs(values))
     if problems:
         flash(_("Nothing was saved: correct the practices marked below."), "danger")

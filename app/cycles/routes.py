@@ -15,6 +15,7 @@ from app.cycles.forms import DEFAULT_TARGET, TARGET_LEVELS, CycleForm
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.pagination import paginate
+from app.params import parse_id
 from app.security import roles
 from app.services import assessments as service
 from app.services.assessment_access import visible_assessments
@@ -108,11 +109,11 @@ def _parse_targets(
     by_id = {line.id: line for line in lines}
     targets, errors = {}, {}
     for raw in form.getlist("lines"):
-        line = by_id.get(int(raw)) if raw.isdigit() else None
+        line = by_id.get(parse_id(raw) or 0)
         if line is None:
             continue  # not an active line any more: the table no longer shows it
         level = form.get(f"target-{line.id}", "")
-        if not level.isdigit() or int(level) not in TARGET_LEVELS:
+        if parse_id(level) not in TARGET_LEVELS:
             errors[line.id] = _("%(line)s: choose a target level from 1 to 5.", line=line.name)
         else:
             targets[line.id] = int(level)
@@ -157,7 +158,7 @@ def new_cycle() -> str | Response:
             line_errors={},
         )
     targets, line_errors = _parse_targets(request.form, lines)
-    checked = {int(v) for v in request.form.getlist("lines") if v.isdigit()}
+    checked = {parse_id(v) for v in request.form.getlist("lines")} - {None}
     levels = {line.id: request.form.get(f"target-{line.id}", "") for line in lines}
     lines_error = None
     if form.validate_on_submit() and not line_errors:

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.org import bp
 from app.org.forms import BusinessLineForm, UserForm
 from app.pagination import paginate
+from app.params import form_version
 from app.security import roles, signed_in
 from app.services.errors import ServiceError, StaleEdit
 from app.services.org import save_business_line, save_user
@@ -118,7 +119,7 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response:
                 description=form.description.data or "",
                 active=form.active.data,
                 director_ids=form.directors.data or [],
-                version=int(form.version.data) if form.version.data else None,
+                version=form_version(form.version.data),
             )
         except ServiceError as error:
             db.session.rollback()
@@ -211,7 +212,7 @@ def edit_user(user_id: int | None = None) -> str | Response:
                 active=form.active.data,
                 password=form.password.data or None,
                 business_line_ids=form.business_lines.data or [],
-                version=int(form.version.data) if form.version.data else None,
+                version=form_version(form.version.data),
             )
         except ServiceError as error:
             db.session.rollback()

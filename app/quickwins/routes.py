@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.pagination import paginate
+from app.params import form_version
 from app.quickwins import bp
 from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
 from app.security import roles, signed_in
@@ -262,7 +263,7 @@ def close(project_id: int) -> WerkzeugResponse | tuple[str, int]:
                 benefit_text=form.benefit_text.data or "",
                 benefit_numbers=form.benefit_numbers.data or "",
                 lessons_learned=form.lessons_learned.data or "",
-                version=int(form.version.data) if form.version.data else None,
+                version=form_version(form.version.data),
             )
         except ServiceError as error:
             db.session.rollback()

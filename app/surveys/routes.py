@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from app.extensions import db, limiter
 from app.i18n import current_locale_code
+from app.params import form_version
 from app.security import public, roles
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings import area_names, reference_model
@@ -109,7 +110,7 @@ def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int
                 closes_on=form.closes_on.data,
                 anonymous=form.anonymous.data,
                 categories=parse_categories(form.categories.data or ""),
-                version=int(form.version.data) if form.version.data else None,
+                version=form_version(form.version.data),
             )
         except ServiceError as error:
             db.session.rollback()

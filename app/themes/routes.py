@@ -13,6 +13,7 @@ from app.extensions import db
 from app.findings.routes import SOURCE_LABELS
 from app.i18n import current_locale_code
 from app.pagination import paginate
+from app.params import form_version, parse_id
 from app.security import roles
 from app.services.errors import ServiceError
 from app.services.findings import FindingFilter, area_names, reference_model
@@ -214,7 +215,7 @@ def rename(theme_id: int) -> Response:
     form = RenameForm()
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if form.version.data else None
+            version = form_version(form.version.data)
             rename_theme(current_user, found, form.label.data or "", version=version)
         except ServiceError as error:
             db.session.rollback()
@@ -230,7 +231,7 @@ def rename(theme_id: int) -> Response:
 @roles(*MANAGERS)
 def merge(theme_id: int) -> Response:
     found = _theme_or_404(theme_id)
-    keep = _theme_or_404(request.form.get("other", 0, type=int))
+    keep = _theme_or_404(parse_id(request.form.get("other")) or 0)
     try:
         merge_themes(current_user, keep, found)
     except ServiceError as error:
@@ -245,8 +246,8 @@ def merge(theme_id: int) -> Response:
 @roles(*MANAGERS)
 def move(theme_id: int) -> Response:
     _theme_or_404(theme_id)
-    target = _theme_or_404(request.form.get("target", 0, type=int))
-    ids = [int(v) for v in request.form.getlist("findings") if v.isdigit()]
+    target = _theme_or_404(parse_id(request.form.get("target")) or 0)
+    ids = [i for i in map(parse_id, request.form.getlist("findings")) if i is not None]
     count = move_findings(current_user, target, ids)
     flash(_("%(n)s findings moved to “%(theme)s”.", n=count, theme=target.label), "success")
     return redirect(url_for("themes.theme", theme_id=theme_id))
