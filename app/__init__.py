@@ -12,6 +12,7 @@ from app.database import init_request_transaction
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.i18n import init_i18n
+from app.numbers import FiniteJSONProvider
 from app.params import IdConverter
 from app.request_log import init_request_logging
 from app.security import enforce_declared_access, refuse_unstorable_input
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    app.json = FiniteJSONProvider(app)
 
     if app.config.get("LADDER_PROXY_FIX"):
         # Behind a load balancer: trust one hop of X-Forwarded-For/-Proto/-Host, so rate limits
