@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services.report_charts import CHART_NAMES, clear_cache
-from app.services.report_documents import clear_caches
+from app.services.reports.charts import CHART_NAMES, clear_cache
+from app.services.reports.documents import clear_caches
 from assessments.charts import RadarChart, RadarSeries, radar_svg
 from models import (
     Assessment,

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.extensions import db
+from app.services.backlog.quickwins import add_measurement
 from app.services.errors import ServiceError
-from app.services.quickwins import add_measurement
 from app.services.tokens import create_token
 from models import AuditEvent, Kpi, KpiMeasurement, Role, User
 from tests.test_quickwins import _kpi, _project

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.numbers import NumberOutOfRange, checked_number
 from app.services.audit import record_change, snapshot
-from app.services.backlog import can_view_item
+from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
 from app.services.tabular import unpacks_too_large
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status

@@ -10,11 +10,11 @@ from sqlalchemy import Select, select
 
 from app.extensions import db
 from app.params import MAX_ID, query_int
+from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from app.services.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.permissions import visible_business_lines
-from assessments.maturity_model import MaturityModel
+from assessments.maturity_model.model import MaturityModel
 from models import (
     BusinessLine,
     Cycle,

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.params import parse_id
 from app.services.audit import record_change
-from app.services.findings import MAX_TEXT
+from app.services.findings.records import MAX_TEXT
 from app.services.tabular import unpacks_too_large
 from app.services.tabular_export import xlsx_bytes
 from models import BusinessLine, Finding, FindingSource, User
