@@ -45,7 +45,7 @@ class MeasurementForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
+    file = FileField(_l("Excel or CSV file (.xlsx, .csv, .tsv)"), validators=[FileRequired()])
 
 
 class CloseForm(FlaskForm):

@@ -232,7 +232,10 @@ def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            count = service.import_measurements(current_user, project, form.file.data.read())
+            upload = form.file.data
+            count = service.import_measurements(
+                current_user, project, upload.filename or "", upload.read()
+            )
         except service.ImportRefused as refused:
             db.session.rollback()
             flash(refused.message, "danger")
