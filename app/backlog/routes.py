@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from app.backlog import bp
 from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
 from app.extensions import db
+from app.once import already_submitted
 from app.pagination import paginate
 from app.security import is_safe_redirect, roles, signed_in
 from app.services import backlog_queries as queries
@@ -25,6 +26,7 @@ from app.services.backlog import (
     create_from_theme,
     current_rule,
     get_visible_item_or_404,
+    item_of_finding,
     item_outcome,
     open_gap_findings,
     owner_choices,
@@ -36,6 +38,7 @@ from app.services.backlog import (
 from app.services.errors import ServiceError, StaleEdit
 from app.services.my_work import MyWork, waiting_for
 from app.services.permissions import MANAGERS, visible_business_lines
+from app.services.submissions import AlreadySubmitted, claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from assessments.prioritisation import Action
 from models import BusinessLine, Finding, ImprovementItem, QuickWinProject, Theme
@@ -180,12 +183,15 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
         form.owner_id.data = found.owner_id or 0
     if form.validate_on_submit():
         try:
+            claimed = claim(current_user, form.submission.data) if found is None else None
             found = save_item(
                 current_user,
                 found,
                 _input(form),
                 version=int(form.version.data) if form.version.data else None,
             )
+        except AlreadySubmitted as seen:
+            return already_submitted(seen)
         except ServiceError as error:
             db.session.rollback()
             _show_error(form, error)
@@ -195,8 +201,10 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
                 form.version.data = str(found.version) if found else ""
             status = 409 if stale is not None else 422
             return render_template("backlog/form.html", form=form, item=found, stale=stale), status
+        location = url_for("backlog.item", item_id=found.id)
+        complete(claimed, location)
         flash(_("Improvement item saved."), "success")
-        return redirect(url_for("backlog.item", item_id=found.id))
+        return redirect(location)
     return render_template("backlog/form.html", form=form, item=found, stale=None)
 
 
@@ -276,9 +284,13 @@ def gaps() -> str:
 @bp.route("/from-finding/<int:finding_id>", methods=["POST"])
 @roles(*MANAGERS)
 def from_finding(finding_id: int) -> Response:
-    finding = db.session.get(Finding, finding_id)
+    finding = db.session.get(Finding, finding_id, with_for_update=True)  # one post at a time
     if finding is None:
         abort(404)
+    existing = item_of_finding(finding)
+    if existing is not None:  # a double click, or someone else was quicker
+        flash(_("This finding already has an item."), "info")
+        return redirect(url_for("backlog.item", item_id=existing.id))
     created = create_from_finding(current_user, finding)
     flash(_("Item created from the finding; review impact, effort and owner."), "success")
     return redirect(url_for("backlog.edit_item", item_id=created.id))

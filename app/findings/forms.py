@@ -6,11 +6,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.once import OncePerInstance
 from app.services.findings import MAX_TEXT
 from app.surveys.forms import FREQUENCY_LABELS, TOO_LONG
 
 
-class FindingForm(FlaskForm):
+class FindingForm(OncePerInstance, FlaskForm):
     text = TextAreaField(
         _l("Finding"),
         validators=[DataRequired(), Length(max=MAX_TEXT, message=TOO_LONG)],

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.findings import bp
 from app.findings.forms import FindingForm, ImportForm
 from app.i18n import current_locale_code
+from app.once import already_submitted
 from app.pagination import paginate
 from app.security import roles, signed_in
 from app.services.errors import ServiceError
@@ -29,6 +30,7 @@ from app.services.findings import (
 )
 from app.services.findings_io import ImportFailed, export_workbook, import_findings
 from app.services.permissions import MANAGERS, visible_business_lines
+from app.services.submissions import AlreadySubmitted, claim, complete
 from app.surveys.forms import CATEGORY_LABELS, FREQUENCY_LABELS
 from models import BusinessLine, Cycle, Finding
 
@@ -126,6 +128,7 @@ def new_finding() -> str | Response | tuple[str, int]:
     ]
     if form.validate_on_submit():
         try:
+            claimed = claim(current_user, form.submission.data)
             add_manual_finding(
                 current_user,
                 text=form.text.data or "",
@@ -137,14 +140,18 @@ def new_finding() -> str | Response | tuple[str, int]:
                 frequency=form.frequency.data or None,
                 known_areas=frozenset(areas),
             )
+        except AlreadySubmitted as seen:
+            return already_submitted(seen)
         except ServiceError as error:
             db.session.rollback()
             field = getattr(form, error.field or "", None)
             if field is not None:
                 field.errors = [*field.errors, error.message]
             return render_template("findings/form.html", form=form), 422
+        location = url_for("findings.findings", source="manual")
+        complete(claimed, location)
         flash(_("Finding added."), "success")
-        return redirect(url_for("findings.findings", source="manual"))
+        return redirect(location)
     return render_template("findings/form.html", form=form), 422 if form.errors else 200
 
 

@@ -15,8 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.once import OncePerInstance
 
-class CharterForm(FlaskForm):
+
+class CharterForm(OncePerInstance, FlaskForm):
     goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=2000)])
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=2000)])
     owner_id = SelectField(_l("Owner"), coerce=int)
@@ -25,7 +27,7 @@ class CharterForm(FlaskForm):
     team = TextAreaField(_l("Team"), validators=[Optional(), Length(max=2000)])
 
 
-class KpiForm(FlaskForm):
+class KpiForm(OncePerInstance, FlaskForm):
     name = StringField(_l("KPI name"), validators=[DataRequired(), Length(max=100)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
     direction = SelectField(
@@ -37,7 +39,7 @@ class KpiForm(FlaskForm):
     source = StringField(_l("Data source"), validators=[Optional(), Length(max=200)])
 
 
-class MeasurementForm(FlaskForm):
+class MeasurementForm(OncePerInstance, FlaskForm):
     kpi_id = SelectField(_l("KPI"), coerce=int)
     measured_on = DateField(_l("Date"), validators=[DataRequired()])
     value = FloatField(_l("Value"), validators=[InputRequired(message=_l("Enter a number."))])

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
 from app.extensions import db
+from app.once import already_submitted
 from app.pagination import paginate
 from app.quickwins import bp
 from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
@@ -20,6 +21,7 @@ from app.services.backlog import get_visible_item_or_404, owner_choices
 from app.services.errors import ServiceError
 from app.services.kpi_chart import before_after_svg
 from app.services.permissions import MANAGERS
+from app.services.submissions import AlreadySubmitted, claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from assessments.kpi import Direction
 from models import Kpi, QuickWinProject
@@ -107,6 +109,7 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         form.end.data = item.planned_end or form.start.data + timedelta(weeks=8)
     if form.validate_on_submit():
         try:
+            claimed = claim(current_user, form.submission.data)
             project = service.promote(
                 current_user,
                 item,
@@ -117,6 +120,8 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
                 end=form.end.data,
                 team=form.team.data or "",
             )
+        except AlreadySubmitted as seen:
+            return already_submitted(seen)
         except ServiceError as error:
             db.session.rollback()
             field = getattr(form, error.field or "", None)
@@ -125,8 +130,10 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
             else:
                 flash(error.message, "danger")
             return render_template("quickwins/promote.html", form=form, item=item), 422
+        location = url_for("quickwins.project", project_id=project.id)
+        complete(claimed, location)
         flash(_("Quick-win project started. Add its KPIs."), "success")
-        return redirect(url_for("quickwins.project", project_id=project.id))
+        return redirect(location)
     return render_template("quickwins/promote.html", form=form, item=item)
 
 
@@ -179,6 +186,7 @@ def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     form = KpiForm()
     if form.validate_on_submit():
         try:
+            claimed = claim(current_user, form.submission.data)
             service.add_kpi(
                 current_user,
                 project,
@@ -189,12 +197,16 @@ def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
                 target=form.target.data,
                 source=form.source.data or "",
             )
+        except AlreadySubmitted as seen:
+            return already_submitted(seen)
         except ServiceError as error:
             db.session.rollback()
             _field_error(form, error)
             return _render_project(_project_or_404(project_id), 422, kpi_form=form)
+        location = url_for("quickwins.project", project_id=project_id)
+        complete(claimed, location)
         flash(_("KPI added."), "success")
-        return redirect(url_for("quickwins.project", project_id=project_id))
+        return redirect(location)
     return _render_project(project, 422, kpi_form=form)
 
 
@@ -207,6 +219,7 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     if form.validate_on_submit():
         kpi = db.session.get(Kpi, form.kpi_id.data)
         try:
+            claimed = claim(current_user, form.submission.data)
             if kpi is None or kpi.project_id != project.id:
                 raise ServiceError(_("Choose a KPI of this project."), "kpi_id")
             service.add_measurement(
@@ -216,12 +229,16 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
                 value=form.value.data,
                 note=form.note.data or "",
             )
+        except AlreadySubmitted as seen:
+            return already_submitted(seen)
         except ServiceError as error:
             db.session.rollback()
             _field_error(form, error)
             return _render_project(_project_or_404(project_id), 422, measurement_form=form)
+        location = url_for("quickwins.project", project_id=project_id)
+        complete(claimed, location)
         flash(_("Measurement saved."), "success")
-        return redirect(url_for("quickwins.project", project_id=project_id))
+        return redirect(location)
     return _render_project(project, 422, measurement_form=form)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -103,8 +104,12 @@ def promote(
         end=end,
         team=team.strip(),
     )
-    db.session.add(project)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # PostgreSQL: waits for a concurrent promotion
+            db.session.add(project)
+            db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError(_("This item is already a quick-win project.")) from error
     record_change(actor, "create", project, new=snapshot(project, PROJECT_FIELDS), label=item.title)
     return project
 
@@ -145,8 +150,14 @@ def add_kpi(
         target=target,
         source=source.strip(),
     )
-    project.kpis.append(kpi)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # PostgreSQL: waits for a concurrent KPI of the name
+            project.kpis.append(kpi)
+            db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError(
+            _("This project already has a KPI named %(name)s.", name=name), "name"
+        ) from error
     record_change(
         actor,
         "create",
