@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessments.maturity_model import RATING_SCALE, Text
+from assessments.maturity_model.model import RATING_SCALE, Text
 from assessments.text_rules import describe_character, first_control_character
 from assessments.xlsx_guard import scan_workbook
 

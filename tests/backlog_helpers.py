@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from app.extensions import db
-from app.services.backlog import ItemInput, change_status, save_item
+from app.services.backlog.items import ItemInput, change_status, save_item
 from assessments.prioritisation import Action
 from models import ImprovementItem, User
 

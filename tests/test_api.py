@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.services.assessments import score_of
-from app.services.model_store import parsed
+from app.services.assessments.model_store import parsed
+from app.services.assessments.workflow import score_of
 from assessments.scoring import result_to_dict, score_assessment
 from models import Assessment, Role
 from tests.api_support import SCOPE, bearer, build_cycle, token_for

@@ -27,8 +27,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app.extensions import db
-from app.services.quickwins import add_kpi, promote
-from app.services.surveys import save_survey
+from app.services.backlog.quickwins import add_kpi, promote
+from app.services.findings.surveys import save_survey
 from assessments.kpi import Direction
 from models import (
     Base,

@@ -7,7 +7,7 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 from matplotlib.ft2font import FT2Font
 
-from app.services.report_charts import cjk_font, font_families
+from app.services.reports.charts import cjk_font, font_families
 from assessments.charts import cjk_font_family
 
 TSV = Path(__file__).resolve().parent.parent / "scripts" / "zh_cn" / "reports.tsv"

@@ -14,7 +14,7 @@ from app.api.openapi import openapi_document
 from app.api.params import ApiError, bool_arg, choice_arg, int_arg, paginated
 from app.security import public, signed_in
 from app.services import api as service
-from app.services.assessment_access import get_visible_assessment_or_404
+from app.services.assessments.access import get_visible_assessment_or_404
 from app.services.permissions import visible_business_lines
 from assessments.prioritisation import ItemStatus
 from models import BusinessLine, Cycle

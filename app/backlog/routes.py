@@ -13,8 +13,8 @@ from app.extensions import db
 from app.once import already_submitted
 from app.pagination import paginate
 from app.security import is_safe_redirect, roles, signed_in
-from app.services import backlog_queries as queries
-from app.services.backlog import (
+from app.services.backlog import queries
+from app.services.backlog.items import (
     ACTION_LABELS,
     STATUS_LABELS,
     ItemInput,
@@ -35,8 +35,8 @@ from app.services.backlog import (
     save_rule,
     visible_items,
 )
+from app.services.backlog.my_work import MyWork, waiting_for
 from app.services.errors import ServiceError, StaleEdit
-from app.services.my_work import MyWork, waiting_for
 from app.services.permissions import MANAGERS, visible_business_lines
 from app.services.submissions import AlreadySubmitted, claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response

@@ -17,8 +17,8 @@ from app.cycles import bp
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.security import roles, signed_in
-from app.services import assessment_excel as excel
-from app.services.assessment_access import can_fill_assessment, get_visible_assessment_or_404
+from app.services.assessments import excel
+from app.services.assessments.access import can_fill_assessment, get_visible_assessment_or_404
 from app.services.errors import ServiceError, StaleEdit
 from models import Assessment, Role
 

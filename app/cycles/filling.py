@@ -14,14 +14,14 @@ from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.security import roles, signed_in
-from app.services import assessments as service
-from app.services.assessment_access import (
+from app.services.assessments import workflow as service
+from app.services.assessments.access import (
     can_fill_assessment,
     can_review_assessment,
     get_visible_assessment_or_404,
 )
 from app.services.errors import ServiceError, StaleEdit
-from assessments.maturity_model import ProcessArea
+from assessments.maturity_model.model import ProcessArea
 from models import Assessment, Role
 
 FIELDS = ("rating", "evidence", "links", "comment", "na_reason")

@@ -12,10 +12,10 @@ from app.cycles import bp
 from app.cycles.forms import ModelUploadForm
 from app.extensions import db
 from app.security import roles
+from app.services.assessments.model_store import available_models, parsed, store_model
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from app.services.model_store import available_models, parsed, store_model
-from assessments.maturity_model import (
+from assessments.maturity_model.validator import (
     MAX_MODEL_FILE_BYTES,
     Problem,
     load_model_text,

@@ -10,8 +10,8 @@ from flask_login import current_user
 from app.cycles import bp
 from app.i18n import current_locale_code
 from app.security import signed_in
-from app.services.assessment_access import get_visible_assessment_or_404
-from app.services.assessment_results import radar_of, results_of
+from app.services.assessments.access import get_visible_assessment_or_404
+from app.services.assessments.results import radar_of, results_of
 
 
 @bp.route("/assessments/<int:assessment_id>/results")

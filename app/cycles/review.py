@@ -12,8 +12,8 @@ from app.cycles.forms import RATING_LABELS, ReviewForm
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.security import roles
-from app.services import assessments as service
-from app.services.assessment_access import can_review_assessment, get_visible_assessment_or_404
+from app.services.assessments import workflow as service
+from app.services.assessments.access import can_review_assessment, get_visible_assessment_or_404
 from app.services.errors import ServiceError
 from app.services.permissions import MANAGERS
 from models import Assessment

@@ -16,10 +16,10 @@ from app.extensions import db
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles
-from app.services import assessments as service
-from app.services.assessment_access import visible_assessments
+from app.services.assessments import workflow as service
+from app.services.assessments.access import visible_assessments
+from app.services.assessments.model_store import available_models, parsed
 from app.services.errors import ServiceError
-from app.services.model_store import available_models, parsed
 from app.services.permissions import MANAGERS
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from models import Assessment, BusinessLine, Cycle, CycleStatus, Role, StoredModel

@@ -7,8 +7,8 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.once import OncePerInstance
-from app.services.findings import MAX_TEXT
-from app.surveys.forms import FREQUENCY_LABELS, TOO_LONG
+from app.services.findings.labels import FREQUENCY_LABELS, TOO_LONG
+from app.services.findings.records import MAX_TEXT
 
 
 class FindingForm(OncePerInstance, FlaskForm):

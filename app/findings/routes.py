@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,25 +20,19 @@ from app.once import already_submitted
 from app.pagination import paginate
 from app.security import roles, signed_in
 from app.services.errors import ServiceError
-from app.services.findings import (
+from app.services.findings.files import ImportFailed, export_workbook, import_findings
+from app.services.findings.labels import CATEGORY_LABELS, FREQUENCY_LABELS, SOURCE_LABELS
+from app.services.findings.records import (
     FindingFilter,
     add_manual_finding,
     area_names,
     filtered_findings,
     reference_model,
 )
-from app.services.findings_io import ImportFailed, export_workbook, import_findings
 from app.services.permissions import MANAGERS, visible_business_lines
 from app.services.submissions import AlreadySubmitted, claim, complete
-from app.surveys.forms import CATEGORY_LABELS, FREQUENCY_LABELS
 from models import BusinessLine, Cycle, Finding
 
-SOURCE_LABELS = {
-    "gap": _l("Assessment gap"),
-    "survey": _l("Survey"),
-    "import": _l("Import"),
-    "manual": _l("Interview note"),
-}
 MAX_EXPORT_ROWS = 50_000
 
 

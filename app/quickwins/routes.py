@@ -16,10 +16,10 @@ from app.pagination import paginate
 from app.quickwins import bp
 from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
 from app.security import roles, signed_in
-from app.services import quickwins as service
-from app.services.backlog import get_visible_item_or_404, owner_choices
+from app.services.backlog import quickwins as service
+from app.services.backlog.items import get_visible_item_or_404, owner_choices
+from app.services.backlog.kpi_chart import before_after_svg
 from app.services.errors import ServiceError
-from app.services.kpi_chart import before_after_svg
 from app.services.permissions import MANAGERS
 from app.services.submissions import AlreadySubmitted, claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response

@@ -13,10 +13,10 @@ from app.i18n import current_locale_code
 from app.reports import bp
 from app.security import roles
 from app.services.permissions import get_visible_business_line_or_404
-from app.services.report_charts import CHART_NAMES, FORMATS, chart_names_with_data
-from app.services.report_documents import chart_bytes, describe, pdf_file, xlsx_file
-from app.services.report_exports import TABLE_KEYS, report_tables, table_csv
-from app.services.reports import LineOption, Report, ReportFilters, build_report
+from app.services.reports.build import LineOption, Report, ReportFilters, build_report
+from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
+from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
+from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
 from models import Role
 
 READERS = (Role.ADMIN, Role.PMO, Role.LEADERSHIP)

@@ -12,11 +12,11 @@ from app.pagination import paginate
 from app.reviews import bp
 from app.reviews.forms import KIND_LABELS, ActionItemForm, ReviewForm
 from app.security import roles
-from app.services import reviews as service
-from app.services.backlog import ACTION_LABELS, STATUS_LABELS, owner_choices
+from app.services.backlog import reviews as service
+from app.services.backlog.items import ACTION_LABELS, STATUS_LABELS, owner_choices
+from app.services.backlog.quickwins import today
 from app.services.errors import ServiceError
 from app.services.permissions import MANAGERS
-from app.services.quickwins import today
 from models import ActionItem, Review, ReviewKind
 
 

@@ -13,11 +13,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
-from app.services.assessment_access import visible_assessments
-from app.services.assessments import score_of
-from app.services.backlog import visible_items
+from app.services.assessments.access import visible_assessments
+from app.services.assessments.workflow import score_of
+from app.services.backlog.items import visible_items
+from app.services.backlog.quickwins import project_status, project_views, visible_projects
 from app.services.permissions import can_view_business_line
-from app.services.quickwins import project_status, project_views, visible_projects
 from assessments.prioritisation import ItemStatus
 from assessments.scoring import result_to_dict
 from models import (

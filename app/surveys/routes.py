@@ -16,9 +16,9 @@ from app.extensions import db, limiter
 from app.i18n import current_locale_code
 from app.security import public, roles
 from app.services.errors import ServiceError, StaleEdit
-from app.services.findings import area_names, reference_model
-from app.services.permissions import MANAGERS
-from app.services.surveys import (
+from app.services.findings.labels import CATEGORY_LABELS
+from app.services.findings.records import area_names, reference_model
+from app.services.findings.surveys import (
     Answer,
     answer_survey,
     parse_categories,
@@ -26,9 +26,10 @@ from app.services.surveys import (
     set_status,
     survey_by_token,
 )
+from app.services.permissions import MANAGERS
 from app.services.tabular_export import table_response
 from app.surveys import bp
-from app.surveys.forms import CATEGORY_LABELS, AnswerForm, SurveyForm
+from app.surveys.forms import AnswerForm, SurveyForm
 from models import BusinessLine, Cycle, Survey, SurveyResponse, SurveyStatus
 
 

@@ -10,15 +10,13 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.findings.routes import SOURCE_LABELS
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles
 from app.services.errors import ServiceError
-from app.services.findings import FindingFilter, area_names, reference_model
-from app.services.permissions import MANAGERS
-from app.services.tabular_export import table_response
-from app.services.themes import (
+from app.services.findings.labels import SOURCE_LABELS
+from app.services.findings.records import FindingFilter, area_names, reference_model
+from app.services.findings.themes import (
     assign_new_findings,
     count_unassigned,
     create_run,
@@ -31,6 +29,8 @@ from app.services.themes import (
     split_theme,
     theme_findings,
 )
+from app.services.permissions import MANAGERS
+from app.services.tabular_export import table_response
 from app.themes import bp
 from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm, SplitForm
 from models import BusinessLine, ClusteringRun, Cycle, Finding, Role, Theme

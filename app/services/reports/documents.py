@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 
-from app.services.report_charts import cached_chart, chart_names_with_data, clear_cache, render
-from app.services.report_exports import report_xlsx
-from app.services.report_pdf import report_pdf
-from app.services.reports import LineOption, Report, ReportFilters, build_report, data_fingerprint
+from app.services.reports.build import (
+    LineOption,
+    Report,
+    ReportFilters,
+    build_report,
+    data_fingerprint,
+)
+from app.services.reports.charts import cached_chart, chart_names_with_data, clear_cache, render
+from app.services.reports.exports import report_xlsx
+from app.services.reports.pdf import report_pdf
 from models import User
 from models.base import utcnow
 

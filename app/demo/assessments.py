@@ -22,11 +22,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
+from app.demo.organisation import DEMO_DOMAIN
 from app.extensions import db
-from app.services import assessments as service
-from app.services.demo import DEMO_DOMAIN
-from app.services.model_store import ensure_builtin_models, latest_stored, parsed
-from assessments.maturity_model import Goal, MaturityModel, Practice, ProcessArea
+from app.services.assessments import workflow as service
+from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
+from assessments.maturity_model.model import Goal, MaturityModel, Practice, ProcessArea
 from models import Assessment, BusinessLine, PracticeRating, User
 
 SEED = 20250101

@@ -12,8 +12,8 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from app.services.quickwins import KpiView
-from app.services.report_charts import font_families
+from app.services.backlog.quickwins import KpiView
+from app.services.reports.charts import font_families
 
 
 def before_after_svg(views: list[KpiView], labels: dict[str, str]) -> str:

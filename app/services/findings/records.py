@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from app.extensions import db
+from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from app.services.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.permissions import visible_business_lines
-from assessments.maturity_model import MaturityModel
+from assessments.maturity_model.model import MaturityModel
 from models import (
     BusinessLine,
     Cycle,

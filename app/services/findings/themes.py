@@ -21,7 +21,7 @@ from sqlalchemy import Select, func, select, update
 from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
-from app.services.findings import FindingFilter, filtered_findings, reference_model
+from app.services.findings.records import FindingFilter, filtered_findings, reference_model
 from assessments.area_profiles import area_profiles
 from assessments.clustering import ThemeModel, assign_to_themes, cluster_texts
 from models import (

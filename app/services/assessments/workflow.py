@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.services.assessments.model_store import parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
-from app.services.model_store import parsed
-from assessments.maturity_model import MaturityModel, ProcessArea
+from assessments.maturity_model.model import MaturityModel, ProcessArea
 from assessments.progress import Progress, area_progress, overall_progress
 from assessments.scoring import AssessmentResult, Rating, result_to_dict, score_assessment
 from models import (

@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.services.assessments import load_assessment
+from app.services.assessments.workflow import load_assessment
 from app.services.permissions import MANAGERS
 from models import (
     Assessment,

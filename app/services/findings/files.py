@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.services.audit import record_change
-from app.services.findings import MAX_TEXT
+from app.services.findings.records import MAX_TEXT
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from app.services.tabular_export import xlsx_bytes
 from models import BusinessLine, Finding, FindingSource, User

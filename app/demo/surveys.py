@@ -12,12 +12,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
+from app.demo.organisation import DEMO_DOMAIN
+from app.demo.pain_points import pain_points
 from app.extensions import db
-from app.services.demo import DEMO_DOMAIN
-from app.services.demo_pain_points import pain_points
-from app.services.findings import FindingFilter
-from app.services.surveys import save_survey
-from app.services.themes import create_run, execute_run
+from app.services.findings.records import FindingFilter
+from app.services.findings.surveys import save_survey
+from app.services.findings.themes import create_run, execute_run
 from models import (
     BusinessLine,
     Cycle,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
-from app.services.backlog import can_view_item
+from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status

@@ -11,15 +11,15 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 
 from app.extensions import db
-from app.services.backlog import (
+from app.services.backlog.items import (
     ItemInput,
     change_status,
     create_from_finding,
     current_rule,
     save_item,
 )
-from app.services.quickwins import add_kpi, close_project, promote, today
-from app.services.reviews import DecisionInput, add_action, create_review, decide
+from app.services.backlog.quickwins import add_kpi, close_project, promote, today
+from app.services.backlog.reviews import DecisionInput, add_action, create_review, decide
 from assessments.kpi import Direction
 from assessments.prioritisation import Action, ItemStatus, is_quick_win, priority
 from models import (

@@ -1,4 +1,4 @@
-"""Maturity models: the in-memory structure, the YAML loader and its validator.
+"""Maturity model files: the strict YAML reader and the validator that builds the model.
 
 A model file is plain UTF-8 YAML (see the schema in the project docs). It is read with a
 strict composer that refuses YAML tags, anchors and aliases, and then walked node by node so
@@ -9,147 +9,39 @@ This module is part of the pure domain package: no Flask, no database.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, Event, NodeEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from assessments.maturity_model.model import (
+    RATING_SCALE,
+    Category,
+    Goal,
+    MaturityModel,
+    Practice,
+    ProcessArea,
+    Text,
+)
+
 __all__ = [
     "MAX_MODEL_FILE_BYTES",
-    "MODEL_FILES_DIR",
-    "RATING_SCALE",
-    "Category",
-    "Goal",
-    "GoalKind",
-    "MaturityModel",
     "ModelError",
-    "Practice",
     "Problem",
-    "ProcessArea",
-    "Text",
-    "UnknownModelError",
-    "builtin_model_keys",
-    "builtin_model_path",
-    "builtin_model_paths",
-    "load_builtin_model",
     "load_model_file",
     "load_model_text",
-    "model_to_dict",
     "validate_model_file",
     "validate_model_text",
 ]
 
 #: Model files larger than this are refused before they are parsed.
 MAX_MODEL_FILE_BYTES = 2 * 1024 * 1024
-
-#: Where the built-in model files live.
-MODEL_FILES_DIR = Path(__file__).resolve().parent / "model_files"
-
-#: The only rating scale a model may declare (for now).
-RATING_SCALE: tuple[str, ...] = ("FI", "LI", "PI", "NI", "NA")
-
-GoalKind = Literal["specific", "generic"]
-
-# --------------------------------------------------------------------------- in memory
-
-
-@dataclass(frozen=True)
-class Text:
-    """A bilingual text; both languages are always present and non-empty."""
-
-    zh: str
-    en: str
-
-    def get(self, language: str) -> str:
-        """The text in ``language`` ("zh…" or anything else for English)."""
-        return self.zh if language.lower().startswith("zh") else self.en
-
-
-@dataclass(frozen=True)
-class Category:
-    code: str
-    name: Text
-
-
-@dataclass(frozen=True)
-class Practice:
-    id: str
-    text: Text
-    guidance: Text | None = None
-    #: ``{"zh": (...), "en": (...)}`` or None when the file gives none.
-    work_products: dict[str, tuple[str, ...]] | None = field(default=None, hash=False)
-
-
-@dataclass(frozen=True)
-class Goal:
-    id: str
-    kind: GoalKind
-    #: None for a specific goal; 2 or 3 for a generic goal.
-    level: int | None
-    name: Text
-    practices: tuple[Practice, ...]
-
-
-@dataclass(frozen=True)
-class ProcessArea:
-    code: str
-    name: Text
-    category: str
-    maturity_level: int
-    purpose: Text
-    #: ``{"zh": (...), "en": (...)}``
-    keywords: dict[str, tuple[str, ...]] = field(hash=False)
-    #: The specific goals, followed by the generic goals expanded for this area.
-    goals: tuple[Goal, ...]
-
-    @property
-    def specific_goals(self) -> tuple[Goal, ...]:
-        return tuple(goal for goal in self.goals if goal.kind == "specific")
-
-    @property
-    def generic_goals(self) -> tuple[Goal, ...]:
-        return tuple(goal for goal in self.goals if goal.kind == "generic")
-
-    def practices(self) -> Iterator[tuple[Goal, Practice]]:
-        """Every practice of the area with its goal, in model order."""
-        for goal in self.goals:
-            for practice in goal.practices:
-                yield goal, practice
-
-
-@dataclass(frozen=True)
-class MaturityModel:
-    key: str
-    version: str
-    name: Text
-    description: Text
-    categories: tuple[Category, ...]
-    process_areas: tuple[ProcessArea, ...]
-
-    def area(self, code: str) -> ProcessArea:
-        """The process area with this code; KeyError if there is none."""
-        for area in self.process_areas:
-            if area.code == code:
-                return area
-        raise KeyError(code)
-
-    def practices(self) -> Iterator[tuple[ProcessArea, Goal, Practice]]:
-        """Every practice of the model with its area and goal, in model order."""
-        for area in self.process_areas:
-            for goal, practice in area.practices():
-                yield area, goal, practice
-
-    def practice_ids(self) -> frozenset[str]:
-        return frozenset(practice.id for _, _, practice in self.practices())
-
 
 # --------------------------------------------------------------------------- problems
 
@@ -172,19 +64,6 @@ class ModelError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-class UnknownModelError(LookupError):
-    """No built-in model has the requested key."""
-
-    def __init__(self, key: str, known: Sequence[str]) -> None:
-        self.key = key
-        self.known = tuple(known)
-        choices = ", ".join(self.known) or "none"
-        super().__init__(f"unknown model {key!r} (built-in models: {choices})")
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 # --------------------------------------------------------------------------- YAML reading
@@ -988,95 +867,3 @@ def load_model_file(path: str | os.PathLike[str]) -> MaturityModel:
     if text is None:
         raise ModelError(problems)
     return load_model_text(text, os.fspath(path))
-
-
-def builtin_model_paths() -> list[Path]:
-    """The built-in model files (``assessments/model_files/*.yaml``), sorted."""
-    return sorted(MODEL_FILES_DIR.glob("*.yaml"))
-
-
-_TOP_LEVEL_KEY_RE = re.compile(
-    r"""^key:[ \t]*(["']?)([a-z0-9.-]+)\1[ \t]*(?:#.*)?$""", re.MULTILINE
-)
-
-
-def _declared_key(path: Path) -> str:
-    """The ``key:`` a model file declares, found without parsing it (else its file name)."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(MAX_MODEL_FILE_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return path.stem
-    match = _TOP_LEVEL_KEY_RE.search(head)
-    return match[2] if match else path.stem
-
-
-def _builtin_index() -> dict[str, Path]:
-    index: dict[str, Path] = {}
-    for path in builtin_model_paths():
-        index.setdefault(_declared_key(path), path)
-    return index
-
-
-def builtin_model_path(key: str) -> Path:
-    """The file of built-in model ``key``; UnknownModelError if there is none."""
-    index = _builtin_index()
-    if key not in index:
-        raise UnknownModelError(key, sorted(index))
-    return index[key]
-
-
-def builtin_model_keys() -> list[str]:
-    """The keys of the built-in models, sorted (normally their file names)."""
-    return sorted(_builtin_index())
-
-
-@functools.cache
-def load_builtin_model(key: str) -> MaturityModel:
-    """The built-in model ``key`` (cached); UnknownModelError if there is none.
-
-    Files are meant to be named ``<key>.yaml``; a file named otherwise is still found by
-    the ``key`` it declares.
-    """
-    index = _builtin_index()
-    path = index.get(key)
-    if path is None:
-        raise UnknownModelError(key, sorted(index))
-    model = load_model_file(path)
-    if model.key != key:  # pragma: no cover - the declared key is the loaded key
-        raise UnknownModelError(key, sorted(index))
-    return model
-
-
-def model_to_dict(model: MaturityModel) -> dict[str, Any]:
-    """The model as printed by ``ladder model show KEY --format json``."""
-    return {
-        "key": model.key,
-        "version": model.version,
-        "name": _text_dict(model.name),
-        "process_areas": [
-            {
-                "code": area.code,
-                "name": _text_dict(area.name),
-                "maturity_level": area.maturity_level,
-                "category": area.category,
-                "goals": [
-                    {
-                        "id": goal.id,
-                        "kind": goal.kind,
-                        "level": goal.level,
-                        "practices": [
-                            {"id": practice.id, "text": _text_dict(practice.text)}
-                            for practice in goal.practices
-                        ],
-                    }
-                    for goal in area.goals
-                ],
-            }
-            for area in model.process_areas
-        ],
-    }
-
-
-def _text_dict(text: Text) -> dict[str, str]:
-    return {"zh": text.zh, "en": text.en}

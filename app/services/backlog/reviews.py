@@ -14,10 +14,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
-from app.services.backlog import ACTION_LABELS, ItemInput, change_status, save_item
+from app.services.backlog.items import ACTION_LABELS, ItemInput, change_status, save_item
+from app.services.backlog.quickwins import KpiView, project_views
 from app.services.errors import ServiceError
-from app.services.quickwins import KpiView, project_views
-from app.services.report_exports import ReportTable
+from app.services.reports.exports import ReportTable
 from app.services.tabular_export import safe_cell
 from assessments.kpi import KpiStatus
 from assessments.prioritisation import Action, ItemStatus
@@ -293,7 +293,7 @@ def minutes_xlsx(review: Review, kind_label: str) -> bytes:
 
 def minutes_pdf(review: Review, kind_label: str) -> bytes:
     """The minutes as PDF, with the meeting's kind and date on every page."""
-    from app.services.report_pdf import tables_pdf
+    from app.services.reports.pdf import tables_pdf
 
     title = _("Improvement review minutes")
     subtitle = f"{kind_label} · {review.held_on.isoformat()}"

@@ -2,7 +2,7 @@
 
 The layout and the reading rules are in :mod:`assessments.excel_format`; this module feeds it
 the assessment's practices and ratings, turns its problems into sentences in the user's
-language, and applies the rows through :func:`app.services.assessments.save_ratings` — the
+language, and applies the rows through :func:`app.services.assessments.workflow.save_ratings` — the
 same checks, version rule and audit trail as the rating page, all rows or none.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.services.assessments import (
+from app.services.assessments.workflow import (
     RatingInput,
     areas_in_scope,
     assessment_model,

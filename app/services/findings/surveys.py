@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
-from app.services.findings import MAX_TEXT, check_severity
+from app.services.findings.records import MAX_TEXT, check_severity
 from models import (
     BusinessLine,
     Cycle,

@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.services.model_store import parsed
+from app.services.assessments.model_store import parsed
 from app.services.permissions import visible_business_lines
 from assessments.report_data import (
     FlowMonth,

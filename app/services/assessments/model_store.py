@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.services.errors import ServiceError
-from assessments.maturity_model import (
-    MaturityModel,
+from assessments.maturity_model.index import (
     builtin_model_keys,
     builtin_model_path,
     load_builtin_model,
-    load_model_text,
 )
+from assessments.maturity_model.model import MaturityModel
+from assessments.maturity_model.validator import load_model_text
 from models import Assessment, Cycle, StoredModel
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.services.assessments import assessment_model, previous_assessment, score_of
+from app.services.assessments.workflow import assessment_model, previous_assessment, score_of
 from assessments.charts import RadarChart, radar_svg
 from assessments.results import ResultsSummary, radar_chart, summarise
 from assessments.scoring import result_to_dict

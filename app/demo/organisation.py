@@ -110,9 +110,9 @@ def seed_organisation(size: str, progress: Callable[[int], None] = lambda _n: No
 DemoStep = Callable[[str, Callable[[int], None]], None]
 DEMO_STEPS: list[tuple[str, str]] = [
     # ("label shown in the progress bar", "module:function"),
-    ("Seeding assessments", "app.services.demo_assessments:seed"),  # before surveys: cycles
-    ("Seeding pain points", "app.services.demo_surveys:seed"),
-    ("Seeding backlog", "app.services.demo_backlog:seed"),
+    ("Seeding assessments", "app.demo.assessments:seed"),  # before surveys: cycles
+    ("Seeding pain points", "app.demo.surveys:seed"),
+    ("Seeding backlog", "app.demo.backlog:seed"),
 ]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.services.reports import Report
+from app.services.reports.build import Report
 from app.services.tabular_export import csv_bytes, safe_cell
 
 TABLE_KEYS = ("levels", "trend", "heatmap", "themes", "flow", "quickwins")

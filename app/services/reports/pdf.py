@@ -1,7 +1,7 @@
 """Reports as PDF (fpdf2): charts as PNG, the tables, Chinese text, and on every page the
 report's title, cycle and date in the header and the page number in the footer.
 
-The CJK font is the one the charts use (``report_charts.cjk_font``), embedded as a subset;
+The CJK font is the one the charts use (``charts.cjk_font``), embedded as a subset;
 fpdf2 reads the face out of Debian's Noto CJK ``.ttc`` collection directly.
 """
 
@@ -17,9 +17,9 @@ from fpdf.enums import TableCellFillMode
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from app.services.report_charts import cjk_font
-from app.services.report_exports import ReportTable, report_tables
-from app.services.reports import Report
+from app.services.reports.build import Report
+from app.services.reports.charts import cjk_font
+from app.services.reports.exports import ReportTable, report_tables
 
 FONT = "ladder-cjk"
 #: Tables wider than this many columns are left to their chart (the heatmap of the full

@@ -30,7 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from app.services.reports import Report
+from app.services.reports.build import Report
 from assessments.charts import OKABE_ITO, cjk_font_family
 
 CHART_NAMES = ("levels", "trend", "heatmap", "themes", "flow", "quickwins")
