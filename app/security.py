@@ -7,16 +7,17 @@ test walks ``app.url_map`` so an undeclared route is caught before it ships.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, TypeGuard, TypeVar
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import render_error
+from app.extensions import login_manager
+from assessments.text_rules import first_control_character
 from models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +28,7 @@ ALL_ROLES = frozenset(Role)
 
 
 def _declare(view: F, audience: frozenset[Role] | str) -> F:
-    view.access = audience  # type: ignore[attr-defined]
+    view.access = audience  # type: ignore[attr-defined]  # the rule rides on the view function
     return view
 
 
@@ -57,6 +58,15 @@ def declared_access(endpoint: str | None) -> frozenset[Role] | str | None:
     return getattr(view, "access", None)
 
 
+def role_may_open(role: Role, endpoint: str) -> bool:
+    """Whether a signed-in user of ``role`` passes the declared audience of ``endpoint``;
+    an endpoint that declares none is closed to everyone."""
+    access = declared_access(endpoint)
+    if access in (PUBLIC, SIGNED_IN):
+        return True
+    return isinstance(access, frozenset) and role in access
+
+
 def enforce_declared_access() -> Any:
     """``before_request`` hook: apply the declaration of the matched endpoint."""
     if request.endpoint is None:  # 404s and 405s: let Flask answer them
@@ -70,7 +80,7 @@ def enforce_declared_access() -> Any:
     if access == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return login_manager.unauthorized()
     if access == SIGNED_IN:
         return None
     if current_user.role not in access:
@@ -78,7 +88,7 @@ def enforce_declared_access() -> Any:
     return None
 
 
-def is_safe_redirect(target: str | None) -> bool:
+def is_safe_redirect(target: str | None) -> TypeGuard[str]:
     """Only same-site, path-only targets: no scheme, host, ``//`` or backslash tricks."""
     if not target:
         return False
@@ -93,30 +103,46 @@ def is_safe_redirect(target: str | None) -> bool:
     )
 
 
-# C0 controls except tab, newline and carriage return; DEL; U+FFFD, which is what invalid
-# UTF-8 (lone surrogates, overlong forms, stray bytes) becomes when the request is decoded.
-UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _invalid_utf8(encoded: bytes) -> bool:
+    """Whether url-encoded ``name=value&...`` bytes hold text that is not UTF-8. Werkzeug
+    keeps such bytes as literal ``%XX`` text, which would be stored as it is."""
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _unstorable(text: str) -> bool:
+    # U+FFFD is what invalid UTF-8 in a multipart field becomes when Werkzeug decodes it.
+    return first_control_character(text) is not None or "\ufffd" in text
 
 
 def refuse_unstorable_input() -> Any:
-    """``before_request`` hook: refuse form fields and query parameters holding text that
-    PostgreSQL (NUL) or a spreadsheet export (control characters) cannot keep, or that was
-    not valid UTF-8, with a 400 that says why, before any view saves part of it."""
+    """``before_request`` hook: the text rule for every form and query string. Refuse
+    fields and query parameters holding text that PostgreSQL (NUL) or a spreadsheet export
+    (control characters) cannot keep, or that was not valid UTF-8, with a 400 that says
+    why, before any view saves part of it. Uploaded files follow the same rule in
+    ``app.services.tabular``."""
     if request.endpoint == "static":
         return None
+    raw = [request.query_string]
     fields = [*request.args.lists()]
-    if request.method == "POST" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
+    if request.method == "POST" and request.mimetype in (URLENCODED, "multipart/form-data"):
+        if request.mimetype == URLENCODED:
+            raw.append(request.get_data(cache=True))
         fields += request.form.lists()
-    for name, values in fields:
-        if any(UNSTORABLE.search(text) for text in (name, *values)):
-            return render_error(
-                400,
-                _(
-                    "The form contains characters that cannot be saved: control characters "
-                    "or text that is not valid UTF-8. Remove them and try again."
-                ),
-            )
+    if any(_invalid_utf8(part) for part in raw) or any(
+        _unstorable(text) for name, values in fields for text in (name, *values)
+    ):
+        return render_error(
+            400,
+            _(
+                "The form contains characters that cannot be saved: control characters "
+                "or text that is not valid UTF-8. Remove them and try again."
+            ),
+        )
     return None

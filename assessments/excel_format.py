@@ -30,12 +30,14 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.maturity_model.model import RATING_SCALE, Text
+from assessments.text_rules import describe_character, first_control_character
+from assessments.xlsx_guard import scan_workbook
 
 __all__ = [
     "COLUMNS",
@@ -238,12 +240,11 @@ def _write_area(sheet: Worksheet, export: WorkbookExport, area: AreaSheet) -> No
     sheet.protection.formatCells = False
 
 
-def _set_text(cell: Cell, value: object) -> None:
+def _set_text(cell: Cell | MergedCell, value: str) -> None:
     """Write a value as plain text: never a formula, never a control character."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value  # type: ignore[assignment]
-    if isinstance(value, str) and value.startswith("="):
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if value.startswith("="):
         cell.data_type = "s"
 
 
@@ -337,11 +338,11 @@ def _check_archive(data: bytes, limits: ImportLimits) -> Problem | None:
             names = {part.filename for part in parts}
             if "xl/workbook.xml" not in names:
                 return Problem("not_excel")
-            for part in parts:
-                if part.filename.endswith((".xml", ".rels")):
-                    with archive.open(part) as stream:
-                        if b"<!DOCTYPE" in stream.read(4096).upper():
-                            return Problem("not_excel")
+            found = scan_workbook(archive, limits.max_rows_per_sheet + FIRST_DATA_ROW)
+            if found == "dtd":
+                return Problem("not_excel")
+            if found == "too_many_rows":
+                return Problem("too_many_rows", params={"max": limits.max_rows_per_sheet})
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return Problem("not_excel")
     return None
@@ -444,6 +445,9 @@ def _read_row(
     if rating == "NA" and not cell["na_reason"]:
         problem("na_without_reason", "na_reason")
     for key in _TEXT_COLUMNS:
+        bad = first_control_character(cell[key])
+        if bad is not None:
+            problem("control_character", key, char=describe_character(bad))
         if len(cell[key]) > limits.max_text:
             problem("too_long", key, max=limits.max_text, length=len(cell[key]))
     for line in cell["links"].splitlines():

@@ -16,8 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.numbers import FiniteNumber
+from app.once import OncePerInstance
 
-class CharterForm(FlaskForm):
+
+class CharterForm(OncePerInstance, FlaskForm):
     goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=2000)])
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=2000)])
     owner_id = SelectField(_l("Owner"), coerce=int)
@@ -26,30 +29,41 @@ class CharterForm(FlaskForm):
     team = TextAreaField(_l("Team"), validators=[Optional(), Length(max=2000)])
 
 
-class KpiForm(FlaskForm):
+class KpiForm(OncePerInstance, FlaskForm):
     name = StringField(_l("KPI name"), validators=[DataRequired(), Length(max=100)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
     direction = SelectField(
         _l("Better when"),
         choices=[SelectChoice("higher", _l("higher")), SelectChoice("lower", _l("lower"))],
     )
-    baseline = FloatField(_l("Baseline"), validators=[InputRequired(message=_l("Enter a number."))])
-    target = FloatField(_l("Target"), validators=[InputRequired(message=_l("Enter a number."))])
+    baseline = FloatField(
+        _l("Baseline"), validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()]
+    )
+    target = FloatField(
+        _l("Target"), validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()]
+    )
     source = StringField(_l("Data source"), validators=[Optional(), Length(max=200)])
 
 
-class MeasurementForm(FlaskForm):
-    kpi_id = SelectField(_l("KPI"), coerce=int)
+class MeasurementEditForm(FlaskForm):
     measured_on = DateField(_l("Date"), validators=[DataRequired()])
     value = FloatField(
         lazy_pgettext("KPI measurement", "Value"),
-        validators=[InputRequired(message=_l("Enter a number."))],
+        validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()],
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
+class MeasurementForm(OncePerInstance, MeasurementEditForm):
+    kpi_id = SelectField(_l("KPI"), coerce=int)
+
+
+class DeleteForm(FlaskForm):
+    """A button that removes something (CSRF-protected, no fields)."""
+
+
 class ImportForm(FlaskForm):
-    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
+    file = FileField(_l("Excel or CSV file (.xlsx, .csv, .tsv)"), validators=[FileRequired()])
 
 
 class CloseForm(FlaskForm):

@@ -207,35 +207,28 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check_input(item: RatingInput, known: set[str]) -> None:
+def _input_problem(item: RatingInput, known: set[str]) -> str | None:
+    """Why ``save_ratings`` would refuse ``item``, or None."""
     if item.practice_id not in known:
-        raise ServiceError(_("Unknown practice %(id)s.", id=item.practice_id), item.practice_id)
+        return _("Unknown practice %(id)s.", id=item.practice_id)
     if item.rating not in (None, "", *RATING_VALUES):
-        raise ServiceError(
-            _("%(id)s: the rating must be one of FI, LI, PI, NI, NA.", id=item.practice_id),
-            item.practice_id,
-        )
+        return _("%(id)s: the rating must be one of FI, LI, PI, NI, NA.", id=item.practice_id)
     if item.rating == Rating.NA and not _clean(item.na_reason):
-        raise ServiceError(_("%(id)s: NA needs a reason.", id=item.practice_id), item.practice_id)
+        return _("%(id)s: NA needs a reason.", id=item.practice_id)
     for text in (item.evidence, item.links, item.comment, item.na_reason):
         if len(text or "") > MAX_TEXT:
-            raise ServiceError(
-                _(
-                    "%(id)s: a text is longer than %(max)s characters.",
-                    id=item.practice_id,
-                    max=MAX_TEXT,
-                ),
-                item.practice_id,
+            return _(
+                "%(id)s: a text is longer than %(max)s characters.",
+                id=item.practice_id,
+                max=MAX_TEXT,
             )
     for link in _clean(item.links).splitlines():
         if link.strip() and not _URL.match(link.strip()):
-            raise ServiceError(
-                _(
-                    "%(id)s: links must start with http:// or https:// (one per line).",
-                    id=item.practice_id,
-                ),
-                item.practice_id,
+            return _(
+                "%(id)s: links must start with http:// or https:// (one per line).",
+                id=item.practice_id,
             )
+    return None
 
 
 def _state(row: PracticeRating | None) -> dict[str, Any]:
@@ -266,10 +259,9 @@ def rating_problems(assessment: Assessment, items: Iterable[RatingInput]) -> dic
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     problems = {}
     for item in items:
-        try:
-            _check_input(item, known)
-        except ServiceError as error:
-            problems[item.practice_id] = error.message
+        problem = _input_problem(item, known)
+        if problem is not None:
+            problems[item.practice_id] = problem
     return problems
 
 
@@ -331,10 +323,12 @@ def save_ratings(
     items = list(items)
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     for item in items:
-        _check_input(item, known)
+        problem = _input_problem(item, known)
+        if problem is not None:
+            raise ServiceError(problem, item.practice_id)
     current = ratings_by_practice(assessment)
     if expected_version is not None and expected_version != assessment.version:
-        changes = {
+        changes: dict[str, dict[str, object]] = {
             item.practice_id: {
                 "saved": _state(current.get(item.practice_id)),
                 "yours": _wanted(item),

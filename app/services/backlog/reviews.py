@@ -280,7 +280,7 @@ def minutes_xlsx(review: Review, kind_label: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for table in minutes_tables(review, kind_label):
         sheet = book.create_sheet(table.sheet_name)
         if table.key != "review":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 
 from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
@@ -68,7 +69,7 @@ def report_pngs(
     """The PNG of every chart that has data, for the PDF and the workbook."""
     stamp = data_fingerprint(user, filters)
     return {
-        name: cached_chart((name, "png", locale, stamp), lambda n=name: render(n, report, "png"))
+        name: cached_chart((name, "png", locale, stamp), partial(render, name, report, "png"))
         for name in chart_names_with_data(report)
     }
 
