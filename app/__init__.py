@@ -12,6 +12,8 @@ from app.database import init_request_transaction
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.i18n import init_i18n
+from app.numbers import FiniteJSONProvider
+from app.params import IdConverter
 from app.request_log import init_request_logging
 from app.security import enforce_declared_access, refuse_unstorable_input
 
@@ -28,12 +30,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    app.json = FiniteJSONProvider(app)
 
     if app.config.get("LADDER_PROXY_FIX"):
         # Behind a load balancer: trust one hop of X-Forwarded-For/-Proto/-Host, so rate limits
         # see the client's address and HTTPS is recognised.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Replacing wsgi_app is Flask's documented way to add middleware; mypy sees a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     init_request_logging(app)
     db.init_app(app)
@@ -47,6 +51,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(enforce_declared_access)
     app.before_request(refuse_unstorable_input)
     app.after_request(_security_headers)
+    # Before any route is added: every <int:…> refuses ids beyond the database's range (404).
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_cli(app)
     _register_template_helpers(app)

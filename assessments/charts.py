@@ -8,6 +8,11 @@ chart still renders, with DejaVu metrics. Colours are the Okabe–Ito palette, w
 with colour-vision deficiencies can tell apart, and each series also has its own line style
 and marker.
 
+Every chart of Ladder draws inside :func:`chart_style`: text is plain text (a ``$`` in a KPI,
+theme or business-line name is drawn as typed, never parsed as TeX, which would fail on a
+bad formula and break the chart for every reader), and drawings are serialised because
+matplotlib's settings are global.
+
 Pure domain code: values in, SVG out; no Flask, no database.
 """
 
@@ -16,17 +21,22 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 __all__ = [
     "OKABE_ITO",
     "RadarChart",
     "RadarSeries",
+    "chart_style",
     "cjk_font_family",
     "radar_svg",
 ]
@@ -44,6 +54,27 @@ _CJK_FAMILIES = (
     "Droid Sans Fallback",
     "AR PL UMing CN",
 )
+
+
+#: Settings no chart may change: labels are text as typed, never TeX or mathtext.
+PLAIN_TEXT = {
+    "text.usetex": False,
+    "text.parse_math": False,
+    "axes.formatter.use_mathtext": False,
+}
+_DRAWING = threading.RLock()
+
+
+@contextmanager
+def chart_style(settings: Mapping[str, Any]) -> Iterator[None]:
+    """Draw a chart with ``settings`` (matplotlib rc parameters) and plain-text labels.
+
+    Create the figure, draw and save it inside the block: matplotlib reads text settings
+    when a label is made and when it is drawn. One chart at a time, since ``rc_context``
+    changes process-wide settings."""
+    rc = cast(Any, {**settings, **PLAIN_TEXT})  # the stubs type keys as a Literal of names
+    with _DRAWING, matplotlib.rc_context(rc):
+        yield
 
 
 @dataclass(frozen=True)
@@ -80,7 +111,7 @@ def cjk_font_family() -> str | None:
 def radar_svg(chart: RadarChart) -> str:
     """The chart as SVG text. Fewer than three axes still draw (as a line or a point)."""
     families = [f for f in (cjk_font_family(), "DejaVu Sans") if f]
-    with matplotlib.rc_context(
+    with chart_style(
         {
             "svg.fonttype": "none",
             "svg.hashsalt": "ladder",
@@ -90,7 +121,7 @@ def radar_svg(chart: RadarChart) -> str:
         }
     ):
         figure = Figure(figsize=(6.4, 5.6), dpi=100)
-        axes = figure.add_subplot(projection="polar")
+        axes = cast(PolarAxes, figure.add_subplot(projection="polar"))
         count = max(len(chart.axes), 1)
         angles = [2 * math.pi * i / count for i in range(count)]
         for index, series in enumerate(chart.series):
@@ -138,8 +169,3 @@ def radar_svg(chart: RadarChart) -> str:
             buffer, format="svg", metadata={"Date": None, "Description": chart.description or None}
         )
     return buffer.getvalue()
-
-
-def series_values(values: Sequence[float | None]) -> tuple[float | None, ...]:
-    """Clamp to 0–100 and keep None (helper for callers building series)."""
-    return tuple(None if v is None else max(0.0, min(100.0, float(v))) for v in values)

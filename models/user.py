@@ -71,8 +71,5 @@ class User(TimestampMixin, Base):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -37,4 +37,5 @@ def results_radar(assessment_id: int) -> Response:
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["Vary"] = "Cookie"
     response.set_etag(hashlib.sha256(svg.encode()).hexdigest()[:32])
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response

@@ -97,6 +97,7 @@ def draw_rating(
         "n": rng.randint(3, 12),
         "month": rng.randint(1, 12),
     }
+    texts: tuple[str, ...]
     if level > 0.62:
         rating, texts = "FI", _FI
     elif level > 0.45:

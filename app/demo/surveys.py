@@ -37,9 +37,9 @@ _BATCH = 2_000
 
 def _surveys(pmo: User, lines: list[BusinessLine]) -> list[Survey]:
     cycles = list(db.session.scalars(select(Cycle).order_by(Cycle.start)))
-    plans = [(c.name + " 痛点调研", c.id, c.end) for c in cycles] or [
-        ("2026 年度痛点调研", None, date.today() + timedelta(days=30))
-    ]
+    plans: list[tuple[str, int | None, date]] = [
+        (c.name + " 痛点调研", c.id, c.end) for c in cycles
+    ] or [("2026 年度痛点调研", None, date.today() + timedelta(days=30))]
     # The latest survey stays open for a month, so the demo has a link people can answer.
     title, cycle_id, _closes = plans[-1]
     plans[-1] = (title, cycle_id, date.today() + timedelta(days=30))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -15,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.numbers import FiniteNumber
 from app.once import OncePerInstance
 
 
@@ -34,16 +36,30 @@ class KpiForm(OncePerInstance, FlaskForm):
         _l("Better when"),
         choices=[SelectChoice("higher", _l("higher")), SelectChoice("lower", _l("lower"))],
     )
-    baseline = FloatField(_l("Baseline"), validators=[InputRequired(message=_l("Enter a number."))])
-    target = FloatField(_l("Target"), validators=[InputRequired(message=_l("Enter a number."))])
+    baseline = FloatField(
+        _l("Baseline"), validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()]
+    )
+    target = FloatField(
+        _l("Target"), validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()]
+    )
     source = StringField(_l("Data source"), validators=[Optional(), Length(max=200)])
 
 
-class MeasurementForm(OncePerInstance, FlaskForm):
-    kpi_id = SelectField(_l("KPI"), coerce=int)
+class MeasurementEditForm(FlaskForm):
     measured_on = DateField(_l("Date"), validators=[DataRequired()])
-    value = FloatField(_l("Value"), validators=[InputRequired(message=_l("Enter a number."))])
+    value = FloatField(
+        lazy_pgettext("KPI measurement", "Value"),
+        validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()],
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class MeasurementForm(OncePerInstance, MeasurementEditForm):
+    kpi_id = SelectField(_l("KPI"), coerce=int)
+
+
+class DeleteForm(FlaskForm):
+    """A button that removes something (CSRF-protected, no fields)."""
 
 
 class ImportForm(FlaskForm):

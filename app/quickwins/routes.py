@@ -1,30 +1,40 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from app.errors import refusal
 from app.extensions import db
-from app.once import already_submitted
 from app.pagination import paginate
+from app.params import form_version
 from app.quickwins import bp
-from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
+from app.quickwins.forms import (
+    CharterForm,
+    CloseForm,
+    DeleteForm,
+    ImportForm,
+    KpiForm,
+    MeasurementEditForm,
+    MeasurementForm,
+)
 from app.security import roles, signed_in
 from app.services.backlog import quickwins as service
 from app.services.backlog.items import get_visible_item_or_404, owner_choices
 from app.services.backlog.kpi_chart import before_after_svg
-from app.services.errors import ServiceError
-from app.services.permissions import MANAGERS
-from app.services.submissions import AlreadySubmitted, claim, complete
+from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import MANAGERS
 from assessments.kpi import Direction
-from models import Kpi, QuickWinProject
+from models import Kpi, KpiMeasurement, QuickWinProject
 
 
 def _status_labels() -> dict[str, str]:
@@ -49,7 +59,7 @@ def _manageable_or_403(project_id: int) -> QuickWinProject:
     return project
 
 
-def _projects_statement() -> Select[tuple[QuickWinProject]]:
+def _projects_statement() -> Select[QuickWinProject]:
     return (
         service.visible_projects(current_user)
         .options(
@@ -107,37 +117,28 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         form.goal.data = item.title
         form.start.data = item.planned_start or service.today()
         form.end.data = item.planned_end or form.start.data + timedelta(weeks=8)
-    if form.validate_on_submit():
-        try:
-            claimed = claim(current_user, form.submission.data)
-            project = service.promote(
-                current_user,
-                item,
-                goal=form.goal.data or "",
-                scope=form.scope.data or "",
-                owner_id=form.owner_id.data or None,
-                start=form.start.data,
-                end=form.end.data,
-                team=form.team.data or "",
-            )
-        except AlreadySubmitted as seen:
-            return already_submitted(seen)
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "danger")
-            return render_template("quickwins/promote.html", form=form, item=item), 422
+    if not form.validate_on_submit():
+        return render_template("quickwins/promote.html", form=form, item=item)
+    with refusal(form):
+        claimed = claim(current_user, form.submission.data)
+        project = service.promote(
+            current_user,
+            item,
+            goal=form.goal.data or "",
+            scope=form.scope.data or "",
+            owner_id=form.owner_id.data or None,
+            start=form.start.data,
+            end=form.end.data,
+            team=form.team.data or "",
+        )
         location = url_for("quickwins.project", project_id=project.id)
         complete(claimed, location)
         flash(_("Quick-win project started. Add its KPIs."), "success")
         return redirect(location)
-    return render_template("quickwins/promote.html", form=form, item=item)
+    return render_template("quickwins/promote.html", form=form, item=item), 422
 
 
-def _render_project(project: QuickWinProject, code: int = 200, **forms: object) -> tuple[str, int]:
+def _render_project(project: QuickWinProject, code: int = 200, **forms: Any) -> tuple[str, int]:
     measurement = forms.pop("measurement_form", None) or MeasurementForm()
     measurement.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
     views = service.project_views(project)
@@ -171,38 +172,25 @@ def chart(project_id: int) -> Response:
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
-def _field_error(form: object, error: ServiceError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
-
 @bp.route("/<int:project_id>/kpis", methods=["POST"])
 @signed_in
 def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = KpiForm()
-    if form.validate_on_submit():
-        try:
-            claimed = claim(current_user, form.submission.data)
-            service.add_kpi(
-                current_user,
-                project,
-                name=form.name.data or "",
-                unit=form.unit.data or "",
-                direction=Direction(form.direction.data),
-                baseline=form.baseline.data,
-                target=form.target.data,
-                source=form.source.data or "",
-            )
-        except AlreadySubmitted as seen:
-            return already_submitted(seen)
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 422, kpi_form=form)
+    if not form.validate_on_submit():
+        return _render_project(project, 422, kpi_form=form)
+    with refusal(form):
+        claimed = claim(current_user, form.submission.data)
+        service.add_kpi(
+            current_user,
+            project,
+            name=form.name.data or "",
+            unit=form.unit.data or "",
+            direction=Direction(form.direction.data),
+            baseline=form.baseline.data,
+            target=form.target.data,
+            source=form.source.data or "",
+        )
         location = url_for("quickwins.project", project_id=project_id)
         complete(claimed, location)
         flash(_("KPI added."), "success")
@@ -216,25 +204,21 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = MeasurementForm()
     form.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
-    if form.validate_on_submit():
-        kpi = db.session.get(Kpi, form.kpi_id.data)
-        try:
-            claimed = claim(current_user, form.submission.data)
-            if kpi is None or kpi.project_id != project.id:
-                raise ServiceError(_("Choose a KPI of this project."), "kpi_id")
-            service.add_measurement(
-                current_user,
-                kpi,
-                measured_on=form.measured_on.data,
-                value=form.value.data,
-                note=form.note.data or "",
-            )
-        except AlreadySubmitted as seen:
-            return already_submitted(seen)
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 422, measurement_form=form)
+    if not form.validate_on_submit():
+        return _render_project(project, 422, measurement_form=form)
+    kpi = db.session.get(Kpi, form.kpi_id.data)
+    if kpi is None or kpi.project_id != project.id:
+        form.kpi_id.errors = [_("Choose a KPI of this project.")]
+        return _render_project(project, 422, measurement_form=form)
+    with refusal(form):
+        claimed = claim(current_user, form.submission.data)
+        service.add_measurement(
+            current_user,
+            kpi,
+            measured_on=form.measured_on.data,
+            value=form.value.data,
+            note=form.note.data or "",
+        )
         location = url_for("quickwins.project", project_id=project_id)
         complete(claimed, location)
         flash(_("Measurement saved."), "success")
@@ -242,30 +226,120 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     return _render_project(project, 422, measurement_form=form)
 
 
+def _kpi_or_404(project: QuickWinProject, kpi_id: int) -> Kpi:
+    kpi = next((k for k in project.kpis if k.id == kpi_id), None)
+    if kpi is None:
+        abort(404)
+    return kpi
+
+
+def _measurement_or_404(project: QuickWinProject, measurement_id: int) -> KpiMeasurement:
+    found = next((m for k in project.kpis for m in k.measurements if m.id == measurement_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/<int:project_id>/kpis/<int:kpi_id>", methods=["GET", "POST"])
+@signed_in
+def edit_kpi(project_id: int, kpi_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    """Correct a KPI's definition; its measurements are listed to correct or remove."""
+    project = _manageable_or_403(project_id)
+    kpi = _kpi_or_404(project, kpi_id)
+    form = KpiForm(obj=kpi if request.method == "GET" else None)
+    if request.method == "GET":
+        form.direction.data = kpi.direction.value
+    if form.validate_on_submit():
+        with refusal(form):
+            service.update_kpi(
+                current_user,
+                kpi,
+                name=form.name.data or "",
+                unit=form.unit.data or "",
+                direction=Direction(form.direction.data),
+                baseline=form.baseline.data,
+                target=form.target.data,
+                source=form.source.data or "",
+            )
+            flash(_("KPI saved."), "success")
+            return redirect(url_for("quickwins.project", project_id=project_id))
+    code = 422 if form.is_submitted() else 200
+    page = render_template(
+        "quickwins/kpi.html", project=project, kpi=kpi, form=form, delete_form=DeleteForm()
+    )
+    return page, code
+
+
+@bp.route("/<int:project_id>/kpis/<int:kpi_id>/delete", methods=["POST"])
+@signed_in
+def delete_kpi(project_id: int, kpi_id: int) -> WerkzeugResponse:
+    project = _manageable_or_403(project_id)
+    kpi = _kpi_or_404(project, kpi_id)
+    if DeleteForm().validate_on_submit():
+        service.delete_kpi(current_user, kpi)
+        flash(_("KPI removed with its measurements."), "success")
+    return redirect(url_for("quickwins.project", project_id=project_id))
+
+
+@bp.route("/<int:project_id>/measurements/<int:measurement_id>", methods=["GET", "POST"])
+@signed_in
+def edit_measurement(
+    project_id: int, measurement_id: int
+) -> str | WerkzeugResponse | tuple[str, int]:
+    """Correct a wrong measurement (date, value, note)."""
+    project = _manageable_or_403(project_id)
+    measurement = _measurement_or_404(project, measurement_id)
+    form = MeasurementEditForm(obj=measurement if request.method == "GET" else None)
+    if form.validate_on_submit():
+        with refusal(form):
+            service.update_measurement(
+                current_user,
+                measurement,
+                measured_on=form.measured_on.data,
+                value=form.value.data,
+                note=form.note.data or "",
+            )
+            flash(_("Measurement saved."), "success")
+            return redirect(
+                url_for("quickwins.edit_kpi", project_id=project_id, kpi_id=measurement.kpi_id)
+            )
+    page = render_template(
+        "quickwins/measurement.html", project=project, measurement=measurement, form=form
+    )
+    return page, 422 if form.is_submitted() else 200
+
+
+@bp.route("/<int:project_id>/measurements/<int:measurement_id>/delete", methods=["POST"])
+@signed_in
+def delete_measurement(project_id: int, measurement_id: int) -> WerkzeugResponse:
+    project = _manageable_or_403(project_id)
+    measurement = _measurement_or_404(project, measurement_id)
+    kpi_id = measurement.kpi_id
+    if DeleteForm().validate_on_submit():
+        service.delete_measurement(current_user, measurement)
+        flash(_("Measurement removed."), "success")
+    return redirect(url_for("quickwins.edit_kpi", project_id=project_id, kpi_id=kpi_id))
+
+
 @bp.route("/<int:project_id>/import", methods=["POST"])
 @signed_in
 def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            upload = form.file.data
-            count = service.import_measurements(
-                current_user, project, upload.filename or "", upload.read()
-            )
-        except service.ImportRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
-            return _render_project(
-                _project_or_404(project_id), 422, import_form=form, problems=refused.problems
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 422, import_form=form)
-        flash(_("%(n)s measurements imported.", n=count), "success")
+    if not form.validate_on_submit():
+        return _render_project(project, 422, import_form=form)
+    with refusal(form) as refused:
+        upload = form.file.data
+        count = service.import_measurements(
+            current_user, project, upload.filename or "", upload.read()
+        )
+        flash(
+            ngettext("%(num)s measurement imported.", "%(num)s measurements imported.", count),
+            "success",
+        )
         return redirect(url_for("quickwins.project", project_id=project_id))
-    return _render_project(project, 422, import_form=form)
+    problems = getattr(refused.error, "problems", None)
+    return _render_project(project, 422, import_form=form, problems=problems)
 
 
 @bp.route("/<int:project_id>/close", methods=["POST"])
@@ -273,21 +347,18 @@ def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
 def close(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = CloseForm()
-    if form.validate_on_submit():
-        try:
-            service.close_project(
-                current_user,
-                project,
-                achieved=form.achieved.data,
-                benefit_text=form.benefit_text.data or "",
-                benefit_numbers=form.benefit_numbers.data or "",
-                lessons_learned=form.lessons_learned.data or "",
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 409, close_form=form)
+    if not form.validate_on_submit():
+        return _render_project(project, 422, close_form=form)
+    with refusal(form):
+        service.close_project(
+            current_user,
+            project,
+            achieved=form.achieved.data,
+            benefit_text=form.benefit_text.data or "",
+            benefit_numbers=form.benefit_numbers.data or "",
+            lessons_learned=form.lessons_learned.data or "",
+            version=form_version(form.version.data),
+        )
         flash(_("Project closed; it now appears on the showcase."), "success")
         return redirect(url_for("quickwins.project", project_id=project_id))
-    return _render_project(project, 422, close_form=form)
+    return _render_project(project, 409, close_form=form)

@@ -2,21 +2,23 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
+from app.params import parse_id
 from app.reviews import bp
 from app.reviews.forms import KIND_LABELS, ActionItemForm, ReviewForm
 from app.security import roles
 from app.services.backlog import reviews as service
 from app.services.backlog.items import ACTION_LABELS, STATUS_LABELS, owner_choices
 from app.services.backlog.quickwins import today
-from app.services.errors import ServiceError
-from app.services.permissions import MANAGERS
+from app.services.visibility import MANAGERS
 from models import ActionItem, Review, ReviewKind
 
 
@@ -74,7 +76,8 @@ def review(review_id: int):
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and 1 <= int(value) <= 5 else None
+    number = parse_id(value)
+    return number if number is not None and number <= 5 else None
 
 
 @bp.route("/<int:review_id>/decisions", methods=["POST"])
@@ -83,7 +86,7 @@ def decide(review_id: int):
     found = _review_or_404(review_id)
     decisions = [
         service.DecisionInput(
-            item_id=int(key.removeprefix("decision-")),
+            item_id=item_id,
             decision=value,
             rationale=request.form.get(f"rationale-{key.removeprefix('decision-')}", ""),
             impact=_int(request.form.get(f"impact-{key.removeprefix('decision-')}")),
@@ -91,16 +94,16 @@ def decide(review_id: int):
             effort=_int(request.form.get(f"effort-{key.removeprefix('decision-')}")),
         )
         for key, value in request.form.items()
-        if key.startswith("decision-") and key.removeprefix("decision-").isdigit() and value
+        if key.startswith("decision-")
+        and (item_id := parse_id(key.removeprefix("decision-"))) is not None
+        and value
     ]
-    try:
+    with refusal(show=False) as refused:
         count = service.decide(current_user, found, decisions)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(_("No decision was applied. %(error)s", error=error.message), "danger")
-        return _render(_review_or_404(review_id), 422)
-    flash(_("%(n)s decisions applied.", n=count), "success")
-    return redirect(url_for("reviews.review", review_id=review_id))
+        flash(ngettext("%(num)s decision applied.", "%(num)s decisions applied.", count), "success")
+        return redirect(url_for("reviews.review", review_id=review_id))
+    flash(_("No decision was applied. %(error)s", error=refused.message), "danger")
+    return _render(found, 422)
 
 
 @bp.route("/<int:review_id>/actions", methods=["POST"])

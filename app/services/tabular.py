@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
@@ -221,7 +221,8 @@ def _xlsx_rows(stream: IO[bytes], max_rows: int) -> Iterator[tuple[int, list[Val
         sheet.reset_dimensions()  # read what is there, not what the file claims
         try:
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, list(row)
+                # data_only, no rich_text: cells hold plain values, never formulas or rich text
+                yield number, cast(list[Value | None], list(row))
         except TableError:
             raise
         except Exception as error:  # a malformed sheet part

@@ -83,7 +83,7 @@ class _StrictLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            alias: Event = self.get_event()  # type: ignore[no-untyped-call]
+            alias: Event = self.get_event()  # type: ignore[no-untyped-call]  # untyped PyYAML stub
             anchor = alias.anchor if isinstance(alias, AliasEvent) else ""
             self.refusals.append(
                 (
@@ -92,7 +92,7 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             )
             return ScalarNode(_NULL, "", None, None)  # a placeholder, never resolved
-        event: Event = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped PyYAML stub
         line = _mark_line(event.start_mark)
         if isinstance(event, NodeEvent) and event.anchor is not None:
             self.refusals.append(

@@ -197,7 +197,7 @@ def test_the_model_is_immutable_and_hashable() -> None:
     model = load_model_text(TINY)
 
     with pytest.raises(AttributeError):
-        model.key = "other"  # type: ignore[misc]
+        model.key = "other"  # type: ignore[misc]  # the test: a frozen model refuses this
     assert hash(model) == hash(load_model_text(TINY))
     assert model == load_model_text(TINY)
 

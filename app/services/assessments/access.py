@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.services.assessments.workflow import load_assessment
-from app.services.permissions import MANAGERS
+from app.services.visibility import MANAGERS, can_view_line_of, leads, restrict_to_visible
 from models import (
     Assessment,
     AssessmentStatus,
@@ -21,25 +21,18 @@ from models import (
     CycleStatus,
     Role,
     User,
-    business_line_directors,
 )
 
 
-def _leads(user: User, assessment: Assessment) -> bool:
-    return any(d.id == user.id for d in assessment.business_line.directors)
-
-
 def can_view_assessment(user: User, assessment: Assessment) -> bool:
-    if user.role is Role.DIRECTOR:
-        return _leads(user, assessment)
-    return True
+    return can_view_line_of(user, assessment.business_line_id)
 
 
 def can_fill_assessment(user: User, assessment: Assessment) -> bool:
     """A director of the line, while the cycle is open and the assessment not handed in."""
     return (
         user.role is Role.DIRECTOR
-        and _leads(user, assessment)
+        and leads(user, assessment.business_line_id)
         and assessment.cycle.status is CycleStatus.OPEN
         and assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
     )
@@ -56,15 +49,9 @@ def get_visible_assessment_or_404(user: User, assessment_id: int) -> Assessment:
     return assessment
 
 
-def visible_assessments(user: User) -> Select[tuple[Assessment]]:
+def visible_assessments(user: User) -> Select[Assessment]:
     """A select of the assessments ``user`` may see; directors see only their lines'."""
-    stmt = select(Assessment)
-    if user.role is Role.DIRECTOR:
-        stmt = stmt.join(
-            business_line_directors,
-            business_line_directors.c.business_line_id == Assessment.business_line_id,
-        ).where(business_line_directors.c.user_id == user.id)
-    return stmt
+    return restrict_to_visible(select(Assessment), user, Assessment.business_line_id)
 
 
 def assessments_to_fill(user: User, limit: int = 10) -> list[Assessment]:

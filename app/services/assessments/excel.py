@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.services.assessments.workflow import (
     RatingInput,
@@ -41,7 +42,13 @@ class ExcelImportError(ServiceError):
     """The file cannot be imported; ``problems`` holds one sentence per problem."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(_("Nothing was imported: the file has %(n)s problems.", n=len(problems)))
+        super().__init__(
+            ngettext(
+                "Nothing was imported: the file has %(num)s problem.",
+                "Nothing was imported: the file has %(num)s problems.",
+                len(problems),
+            )
+        )
         self.problems = problems
 
 

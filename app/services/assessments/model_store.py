@@ -51,7 +51,8 @@ def store_model(model: MaturityModel, definition: str, *, builtin: bool = False)
                     "cannot change. Import it as a new version.",
                     key=model.key,
                     version=model.version,
-                )
+                ),
+                "file",
             )
     else:
         row = StoredModel(key=model.key, version=model.version)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -79,7 +80,15 @@ def create_cycle(
     codes = {area.code for area in domain.process_areas}
     unknown = sorted(set(scope or ()) - codes)
     if unknown:
-        raise ServiceError(_("Unknown process areas: %(codes)s", codes=", ".join(unknown)), "scope")
+        raise ServiceError(
+            ngettext(
+                "Unknown process area: %(codes)s",
+                "Unknown process areas: %(codes)s",
+                len(unknown),
+                codes=", ".join(unknown),
+            ),
+            "scope",
+        )
     for level in targets.values():
         if not 1 <= level <= 5:
             raise ServiceError(_("Target levels are 1 to 5."), "targets")
@@ -198,35 +207,28 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _check_input(item: RatingInput, known: set[str]) -> None:
+def _input_problem(item: RatingInput, known: set[str]) -> str | None:
+    """Why ``save_ratings`` would refuse ``item``, or None."""
     if item.practice_id not in known:
-        raise ServiceError(_("Unknown practice %(id)s.", id=item.practice_id), item.practice_id)
+        return _("Unknown practice %(id)s.", id=item.practice_id)
     if item.rating not in (None, "", *RATING_VALUES):
-        raise ServiceError(
-            _("%(id)s: the rating must be one of FI, LI, PI, NI, NA.", id=item.practice_id),
-            item.practice_id,
-        )
+        return _("%(id)s: the rating must be one of FI, LI, PI, NI, NA.", id=item.practice_id)
     if item.rating == Rating.NA and not _clean(item.na_reason):
-        raise ServiceError(_("%(id)s: NA needs a reason.", id=item.practice_id), item.practice_id)
+        return _("%(id)s: NA needs a reason.", id=item.practice_id)
     for text in (item.evidence, item.links, item.comment, item.na_reason):
         if len(text or "") > MAX_TEXT:
-            raise ServiceError(
-                _(
-                    "%(id)s: a text is longer than %(max)s characters.",
-                    id=item.practice_id,
-                    max=MAX_TEXT,
-                ),
-                item.practice_id,
+            return _(
+                "%(id)s: a text is longer than %(max)s characters.",
+                id=item.practice_id,
+                max=MAX_TEXT,
             )
     for link in _clean(item.links).splitlines():
         if link.strip() and not _URL.match(link.strip()):
-            raise ServiceError(
-                _(
-                    "%(id)s: links must start with http:// or https:// (one per line).",
-                    id=item.practice_id,
-                ),
-                item.practice_id,
+            return _(
+                "%(id)s: links must start with http:// or https:// (one per line).",
+                id=item.practice_id,
             )
+    return None
 
 
 def _state(row: PracticeRating | None) -> dict[str, Any]:
@@ -257,10 +259,9 @@ def rating_problems(assessment: Assessment, items: Iterable[RatingInput]) -> dic
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     problems = {}
     for item in items:
-        try:
-            _check_input(item, known)
-        except ServiceError as error:
-            problems[item.practice_id] = error.message
+        problem = _input_problem(item, known)
+        if problem is not None:
+            problems[item.practice_id] = problem
     return problems
 
 
@@ -322,10 +323,12 @@ def save_ratings(
     items = list(items)
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     for item in items:
-        _check_input(item, known)
+        problem = _input_problem(item, known)
+        if problem is not None:
+            raise ServiceError(problem, item.practice_id)
     current = ratings_by_practice(assessment)
     if expected_version is not None and expected_version != assessment.version:
-        changes = {
+        changes: dict[str, dict[str, object]] = {
             item.practice_id: {
                 "saved": _state(current.get(item.practice_id)),
                 "yours": _wanted(item),
@@ -393,7 +396,11 @@ def submit(actor: User, assessment: Assessment) -> None:
     if not result.complete:
         missing = len(result.unrated_practices)
         raise ServiceError(
-            _("%(n)s practices are not rated yet; rate them all before submitting.", n=missing)
+            ngettext(
+                "%(num)s practice is not rated yet; rate it before submitting.",
+                "%(num)s practices are not rated yet; rate them all before submitting.",
+                missing,
+            )
         )
     assessment.submitted_at = utcnow()
     _set_status(actor, assessment, AssessmentStatus.SUBMITTED, "submit")

@@ -15,11 +15,12 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, select, update
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
+from app.services.visibility import MANAGERS, can_view_line_of, restrict_to_visible
 from assessments.outcomes import ScoreChange, area_score_change
 from assessments.prioritisation import (
     Action,
@@ -39,11 +40,9 @@ from models import (
     FindingSource,
     ImprovementItem,
     QuickWinRuleSetting,
-    Role,
     Theme,
     ThemeFinding,
     User,
-    business_line_directors,
 )
 from models.base import utcnow
 
@@ -168,26 +167,15 @@ def _dates(row: Any) -> tuple[date | None, date | None]:
 # -------------------------------------------------------------------- visibility
 
 
-def visible_items(user: User) -> Select[tuple[ImprovementItem]]:
+def visible_items(user: User) -> Select[ImprovementItem]:
     """Directors see the items of their business lines and company-wide ones."""
-    stmt = select(ImprovementItem)
-    if user.role is Role.DIRECTOR:
-        mine = select(business_line_directors.c.business_line_id).where(
-            business_line_directors.c.user_id == user.id
-        )
-        stmt = stmt.where(
-            or_(
-                ImprovementItem.business_line_id.is_(None),
-                ImprovementItem.business_line_id.in_(mine),
-            )
-        )
-    return stmt
+    return restrict_to_visible(
+        select(ImprovementItem), user, ImprovementItem.business_line_id, company_wide=True
+    )
 
 
 def can_view_item(user: User, item: ImprovementItem) -> bool:
-    if user.role is not Role.DIRECTOR or item.business_line_id is None:
-        return True
-    return any(bl.id == item.business_line_id for bl in user.business_lines)
+    return can_view_line_of(user, item.business_line_id, company_wide=True)
 
 
 def get_visible_item_or_404(user: User, item_id: int) -> ImprovementItem:
@@ -199,7 +187,7 @@ def get_visible_item_or_404(user: User, item_id: int) -> ImprovementItem:
 
 def can_edit_item(user: User, item: ImprovementItem | None) -> bool:
     """PMO and admins edit every item; an owner edits their own."""
-    if user.role in (Role.ADMIN, Role.PMO):
+    if user.role in MANAGERS:
         return True
     return item is not None and item.owner_id == user.id
 
@@ -367,18 +355,13 @@ def create_from_theme(actor: User, theme: Theme) -> ImprovementItem:
     )
 
 
-def open_gap_findings(user: User) -> Select[tuple[Finding]]:
+def open_gap_findings(user: User) -> Select[Finding]:
     """Gap findings not yet linked to any item, newest first, within the user's lines."""
     from models import improvement_item_findings
 
     linked = select(improvement_item_findings.c.finding_id)
     stmt = select(Finding).where(Finding.source == FindingSource.GAP, Finding.id.not_in(linked))
-    if user.role is Role.DIRECTOR:
-        mine = select(business_line_directors.c.business_line_id).where(
-            business_line_directors.c.user_id == user.id
-        )
-        stmt = stmt.where(Finding.business_line_id.in_(mine))
-    return stmt.order_by(Finding.id.desc())
+    return restrict_to_visible(stmt, user, Finding.business_line_id).order_by(Finding.id.desc())
 
 
 # ------------------------------------------------------------------------ statuses
@@ -386,6 +369,8 @@ def open_gap_findings(user: User) -> Select[tuple[Finding]]:
 
 class WrongRole(ServiceError):
     """The actor may not take this action on this item (answer 403)."""
+
+    status = 403
 
 
 def change_status(

@@ -8,15 +8,18 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.numbers import NumberOutOfRange, checked_number
 from app.services.audit import record_change, snapshot
 from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
+from app.services.visibility import MANAGERS, restrict_to_visible
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status
 from assessments.prioritisation import ItemStatus
 from models import (
@@ -24,9 +27,7 @@ from models import (
     Kpi,
     KpiMeasurement,
     QuickWinProject,
-    Role,
     User,
-    business_line_directors,
 )
 from models.base import utcnow
 
@@ -41,16 +42,11 @@ def today() -> date:
 # ------------------------------------------------------------------------- projects
 
 
-def visible_projects(user: User) -> Select[tuple[QuickWinProject]]:
-    stmt = select(QuickWinProject)
-    if user.role is Role.DIRECTOR:
-        mine = select(business_line_directors.c.business_line_id).where(
-            business_line_directors.c.user_id == user.id
-        )
-        stmt = stmt.where(
-            QuickWinProject.business_line_id.is_(None) | QuickWinProject.business_line_id.in_(mine)
-        )
-    return stmt
+def visible_projects(user: User) -> Select[QuickWinProject]:
+    """Directors see the projects of their business lines and company-wide ones."""
+    return restrict_to_visible(
+        select(QuickWinProject), user, QuickWinProject.business_line_id, company_wide=True
+    )
 
 
 def can_view_project(user: User, project: QuickWinProject) -> bool:
@@ -58,7 +54,7 @@ def can_view_project(user: User, project: QuickWinProject) -> bool:
 
 
 def can_manage_project(user: User, project: QuickWinProject) -> bool:
-    return user.role in (Role.ADMIN, Role.PMO) or project.owner_id == user.id
+    return user.role in MANAGERS or project.owner_id == user.id
 
 
 def load_project(project_id: int) -> QuickWinProject | None:
@@ -117,6 +113,44 @@ def promote(
 # ----------------------------------------------------------------------------- KPIs
 
 
+KPI_FIELDS = ("name", "unit", "direction", "baseline", "target", "source")
+
+
+def _number(value: Any, field: str, label: str) -> float:
+    """``value`` by the one rule for numbers (``app.numbers``), as a ServiceError on ``field``."""
+    try:
+        return checked_number(value, label)
+    except NumberOutOfRange as error:
+        raise ServiceError(error.message, field) from error
+
+
+def _check_kpi(
+    project: QuickWinProject,
+    kpi: Kpi | None,
+    name: str,
+    direction: Direction,
+    baseline: float,
+    target: float,
+) -> tuple[str, float, float]:
+    name = name.strip()
+    if not name:
+        raise ServiceError(_("Name the KPI."), "name")
+    if any(k.name == name and k is not kpi for k in project.kpis):
+        raise ServiceError(_("This project already has a KPI named %(name)s.", name=name), "name")
+    baseline = _number(baseline, "baseline", _("Baseline"))
+    target = _number(target, "target", _("Target"))
+    try:
+        check_kpi(direction, baseline, target)
+    except ValueError as error:
+        message = (
+            _("The target must differ from the baseline.")
+            if target == baseline
+            else _("For this direction the target must be on the other side of the baseline.")
+        )
+        raise ServiceError(message, "target") from error
+    return name, baseline, target
+
+
 def add_kpi(
     actor: User,
     project: QuickWinProject,
@@ -128,20 +162,7 @@ def add_kpi(
     target: float,
     source: str = "",
 ) -> Kpi:
-    name = name.strip()
-    if not name:
-        raise ServiceError(_("Name the KPI."), "name")
-    if any(k.name == name for k in project.kpis):
-        raise ServiceError(_("This project already has a KPI named %(name)s.", name=name), "name")
-    try:
-        check_kpi(direction, baseline, target)
-    except ValueError as error:
-        message = (
-            _("The target must differ from the baseline.")
-            if target == baseline
-            else _("For this direction the target must be on the other side of the baseline.")
-        )
-        raise ServiceError(message, "target") from error
+    name, baseline, target = _check_kpi(project, None, name, direction, baseline, target)
     kpi = Kpi(
         name=name,
         unit=unit.strip(),
@@ -159,20 +180,61 @@ def add_kpi(
             _("This project already has a KPI named %(name)s.", name=name), "name"
         ) from error
     record_change(
-        actor,
-        "create",
-        kpi,
-        new=snapshot(kpi, ("name", "unit", "direction", "baseline", "target", "source")),
-        label=f"{project.item.title} / {name}",
+        actor, "create", kpi, new=snapshot(kpi, KPI_FIELDS), label=f"{project.item.title} / {name}"
     )
     return kpi
+
+
+def update_kpi(
+    actor: User,
+    kpi: Kpi,
+    *,
+    name: str,
+    unit: str,
+    direction: Direction,
+    baseline: float,
+    target: float,
+    source: str = "",
+) -> None:
+    """Correct a KPI's definition; its measurements stay. Audited with old and new values."""
+    project = kpi.project
+    name, baseline, target = _check_kpi(project, kpi, name, direction, baseline, target)
+    before = snapshot(kpi, KPI_FIELDS)
+    kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
+    kpi.baseline, kpi.target, kpi.source = baseline, target, source.strip()
+    db.session.flush()
+    record_change(
+        actor,
+        "update",
+        kpi,
+        old=before,
+        new=snapshot(kpi, KPI_FIELDS),
+        label=f"{project.item.title} / {name}",
+    )
+
+
+def delete_kpi(actor: User, kpi: Kpi) -> None:
+    """Remove a KPI and its measurements; the audit trail keeps what was removed."""
+    project = kpi.project
+    old = {**snapshot(kpi, KPI_FIELDS), "measurements": len(kpi.measurements)}
+    record_change(actor, "delete", kpi, old=old, label=f"{project.item.title} / {kpi.name}")
+    project.kpis.remove(kpi)
+    db.session.flush()
+
+
+MEASUREMENT_FIELDS = ("measured_on", "value", "note")
+
+
+def _check_measurement(measured_on: date, value: float) -> float:
+    if measured_on > today():
+        raise ServiceError(_("A measurement cannot be dated in the future."), "measured_on")
+    return _number(value, "value", pgettext("KPI measurement", "Value"))
 
 
 def add_measurement(
     actor: User, kpi: Kpi, *, measured_on: date, value: float, note: str = ""
 ) -> KpiMeasurement:
-    if measured_on > today():
-        raise ServiceError(_("A measurement cannot be dated in the future."), "measured_on")
+    value = _check_measurement(measured_on, value)
     measurement = KpiMeasurement(measured_on=measured_on, value=value, note=note.strip()[:500])
     kpi.measurements.append(measurement)
     db.session.flush()
@@ -184,6 +246,40 @@ def add_measurement(
         label=kpi.name,
     )
     return measurement
+
+
+def update_measurement(
+    actor: User, measurement: KpiMeasurement, *, measured_on: date, value: float, note: str = ""
+) -> None:
+    """Correct a wrong measurement; audited on its KPI with the old and new values."""
+    value = _check_measurement(measured_on, value)
+    before = snapshot(measurement, MEASUREMENT_FIELDS)
+    measurement.measured_on, measurement.value = measured_on, value
+    measurement.note = note.strip()[:500]
+    db.session.flush()
+    db.session.expire(measurement.kpi, ["measurements"])  # keep the date order
+    record_change(
+        actor,
+        "update",
+        measurement,
+        old=before,
+        new=snapshot(measurement, MEASUREMENT_FIELDS),
+        label=measurement.kpi.name,
+    )
+
+
+def delete_measurement(actor: User, measurement: KpiMeasurement) -> None:
+    """Remove a wrong measurement; the audit trail keeps its values."""
+    kpi = measurement.kpi
+    record_change(
+        actor,
+        "delete",
+        measurement,
+        old=snapshot(measurement, MEASUREMENT_FIELDS),
+        label=kpi.name,
+    )
+    kpi.measurements.remove(measurement)
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -248,7 +344,6 @@ def import_measurements(actor: User, project: QuickWinProject, filename: str, da
         name = as_text(cells[0])
         kpi = kpis.get(name)
         measured_on = _as_date(cells[1])
-        value = _as_number(cells[2])
         row_problems = []
         if kpi is None:
             row_problems.append(
@@ -258,8 +353,11 @@ def import_measurements(actor: User, project: QuickWinProject, filename: str, da
             row_problems.append(ImportProblem(number, "Date", _("Not a date (use YYYY-MM-DD).")))
         elif measured_on > today():
             row_problems.append(ImportProblem(number, "Date", _("A date in the future.")))
-        if value is None:
-            row_problems.append(ImportProblem(number, "Value", _("Not a number.")))
+        value: float | None = None
+        try:
+            value = checked_number(cells[2], pgettext("KPI measurement", "Value"))
+        except NumberOutOfRange as error:
+            row_problems.append(ImportProblem(number, "Value", error.message))
         if row_problems or kpi is None or measured_on is None or value is None:
             problems.extend(row_problems)
             continue
@@ -352,7 +450,7 @@ def close_project(
     )
 
 
-def showcase() -> Select[tuple[QuickWinProject]]:
+def showcase() -> Select[QuickWinProject]:
     """Finished quick wins, newest first: visible to every role."""
     return (
         select(QuickWinProject)

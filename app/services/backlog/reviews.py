@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -239,8 +240,8 @@ def minutes_tables(review: Review, kind_label: str) -> list[ReportTable]:
     labels["reprioritise"] = _("Re-prioritise")
     facts = ReportTable(
         "review",
-        _("Review"),
-        (_("Field"), _("Value")),
+        pgettext("improvement review", "Review"),
+        (_("Field"), pgettext("table column", "Value")),
         (
             (_("Kind"), kind_label),
             (_("Date"), review.held_on.isoformat()),
@@ -279,7 +280,7 @@ def minutes_xlsx(review: Review, kind_label: str) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for table in minutes_tables(review, kind_label):
         sheet = book.create_sheet(table.sheet_name)
         if table.key != "review":

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.params import parse_id
 from app.services.audit import record_change
+from app.services.errors import ServiceError
 from app.services.findings.records import MAX_TEXT
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from app.services.tabular_export import xlsx_bytes
@@ -28,11 +30,11 @@ class RowError:
     message: str
 
 
-class ImportFailed(Exception):
+class ImportFailed(ServiceError):
     """Nothing was imported; ``errors`` lists every problem found."""
 
     def __init__(self, errors: Sequence[RowError]) -> None:
-        super().__init__(f"{len(errors)} problems")
+        super().__init__(_("Nothing was imported: correct the rows below and upload again."))
         self.errors = list(errors)
 
 
@@ -110,7 +112,7 @@ def _parse_row(
             )
         )
     severity_text = _cell(row, columns, "severity") or "3"
-    severity = int(severity_text) if severity_text.isdigit() else 0
+    severity = parse_id(severity_text) or 0
     if not 1 <= severity <= 5:
         errors.append(RowError(number, "severity", _("Severity must be a whole number 1 to 5.")))
     area = _cell(row, columns, "process_area").upper()

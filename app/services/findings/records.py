@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from app.extensions import db
+from app.params import MAX_ID, query_int
 from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from app.services.permissions import visible_business_lines
+from app.services.visibility import restrict_to_visible
 from assessments.maturity_model.model import MaturityModel
 from models import (
     BusinessLine,
@@ -20,7 +21,6 @@ from models import (
     Finding,
     FindingSource,
     Frequency,
-    Role,
     SurveyResponse,
     User,
 )
@@ -50,16 +50,15 @@ class FindingFilter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> FindingFilter:
-        def number(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+        def number(name: str, maximum: int = MAX_ID) -> int | None:
+            return query_int(name, args=args, maximum=maximum)
 
         source = args.get("source") or None
         return cls(
             business_line_id=number("business_line"),
             process_area=(args.get("process_area") or "").strip().upper()[:16] or None,
             source=source if source in {s.value for s in FindingSource} else None,
-            severity=number("severity"),
+            severity=number("severity", 5),
             cycle_id=number("cycle"),
             survey_id=number("survey"),
             q=(args.get("q") or "").strip()[:MAX_QUERY],
@@ -79,16 +78,12 @@ class FindingFilter:
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-def visible_findings(user: User) -> Select[tuple[Finding]]:
+def visible_findings(user: User) -> Select[Finding]:
     """Findings ``user`` may see: directors only those of their own business lines."""
-    stmt = select(Finding)
-    if user.role is Role.DIRECTOR:
-        lines = visible_business_lines(user).with_only_columns(BusinessLine.id)
-        stmt = stmt.where(Finding.business_line_id.in_(lines))
-    return stmt
+    return restrict_to_visible(select(Finding), user, Finding.business_line_id)
 
 
-def filtered_findings(user: User, filters: FindingFilter) -> Select[tuple[Finding]]:
+def filtered_findings(user: User, filters: FindingFilter) -> Select[Finding]:
     stmt = visible_findings(user)
     if filters.business_line_id is not None:
         stmt = stmt.where(Finding.business_line_id == filters.business_line_id)

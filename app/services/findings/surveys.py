@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -82,9 +83,10 @@ def save_survey(
     categories = list(categories) or list(DEFAULT_CATEGORIES)
     if len(categories) > MAX_CATEGORIES or any(len(c) > MAX_CATEGORY for c in categories):
         raise ServiceError(
-            _(
-                "At most %(n)s categories of up to %(max)s characters each.",
-                n=MAX_CATEGORIES,
+            ngettext(
+                "At most %(num)s category of up to %(max)s characters.",
+                "At most %(num)s categories of up to %(max)s characters each.",
+                MAX_CATEGORIES,
                 max=MAX_CATEGORY,
             ),
             "categories",

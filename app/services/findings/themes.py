@@ -112,12 +112,15 @@ def _run_findings(run: ClusteringRun) -> list[tuple[int, str, int, int | None]]:
     stmt = filtered_findings(creator, filters).with_only_columns(
         Finding.id, Finding.text, Finding.severity, Finding.business_line_id
     )
-    rows = [tuple(r) for r in db.session.execute(stmt.order_by(Finding.id))]
+    rows = [
+        (id_, text, severity, line)
+        for id_, text, severity, line in db.session.execute(stmt.order_by(Finding.id))
+    ]
     sample = run.parameters.get("sample")
     if sample and len(rows) > sample:
         step = len(rows) / sample
         rows = [rows[int(i * step)] for i in range(sample)]
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def execute_run(run_id: int) -> None:
@@ -405,12 +408,13 @@ def _state_of(run: ClusteringRun) -> ThemeModel | None:
         seed=run.parameters.get("seed", 0),
         lang=run.parameters.get("lang", "zh"),
     )
-    with _STATE_LOCK:
-        _STATES[run.id] = result.state  # type: ignore[assignment]
+    if result.state is not None:
+        with _STATE_LOCK:
+            _STATES[run.id] = result.state
     return result.state
 
 
-def _unassigned(run: ClusteringRun) -> Select[tuple[Finding]] | None:
+def _unassigned(run: ClusteringRun) -> Select[Finding] | None:
     """Findings the run's filters select today that no theme of the run holds yet."""
     creator = db.session.get(User, run.created_by_id) if run.created_by_id else None
     if creator is None:

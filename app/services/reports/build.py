@@ -32,7 +32,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.assessments.model_store import parsed
-from app.services.permissions import visible_business_lines
+from app.services.visibility import sees_every_line, visible_business_lines
 from assessments.report_data import (
     FlowMonth,
     Heatmap,
@@ -65,7 +65,6 @@ from models import (
     KpiMeasurement,
     PracticeRating,
     QuickWinProject,
-    Role,
     RunStatus,
     StoredModel,
     Theme,
@@ -178,7 +177,7 @@ def _scope(user: User, filters: ReportFilters) -> _Scope:
     lines = visible
     if filters.business_line_id is not None:
         lines = tuple(line for line in visible if line.id == filters.business_line_id)
-    restricted = user.role is Role.DIRECTOR or filters.business_line_id is not None
+    restricted = not sees_every_line(user) or filters.business_line_id is not None
     return _Scope(visible, lines, restricted)
 
 
@@ -222,7 +221,8 @@ def _choose_cycle(cycles: Sequence[CycleOption], filters: ReportFilters) -> Cycl
     if filters.cycle_id is not None:
         return next((c for c in cycles if c.id == filters.cycle_id), None)
     started = [c for c in cycles if c.status != CycleStatus.DRAFT.value]
-    return (started or list(cycles) or [None])[-1]
+    chosen = started or list(cycles)
+    return chosen[-1] if chosen else None
 
 
 # ---------------------------------------------------------------------------- report
@@ -332,7 +332,8 @@ def _current_results(
             PracticeRating.assessment_id, PracticeRating.practice_id, PracticeRating.rating
         ).where(PracticeRating.assessment_id.in_(list(pending)), PracticeRating.rating.is_not(None))
     ):
-        ratings[assessment_id][practice_id] = rating
+        if rating is not None:  # the query leaves them out; this tells the type checker
+            ratings[assessment_id][practice_id] = rating
     return {
         assessment_id: result_to_dict(
             score_assessment(model, ratings.get(assessment_id, {}), row.target_level, area_scope)
@@ -507,7 +508,7 @@ def data_fingerprint(user: User, filters: ReportFilters, *extra: object) -> str:
     return fingerprint(
         values,
         user.role.value,
-        user.id if user.role is Role.DIRECTOR else 0,
+        0 if sees_every_line(user) else user.id,
         sorted(filters.as_args().items()),
         *extra,
     )

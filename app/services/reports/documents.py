@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 
-from flask_babel import format_date, format_percent
+from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
 
 from app.services.reports.build import (
@@ -68,7 +69,7 @@ def report_pngs(
     """The PNG of every chart that has data, for the PDF and the workbook."""
     stamp = data_fingerprint(user, filters)
     return {
-        name: cached_chart((name, "png", locale, stamp), lambda n=name: render(n, report, "png"))
+        name: cached_chart((name, "png", locale, stamp), partial(render, name, report, "png"))
         for name in chart_names_with_data(report)
     }
 
@@ -81,18 +82,25 @@ def summary_lines(report: Report) -> tuple[str, ...]:
         measured = [line for line in report.lines if line.maturity_level is not None]
         met = sum(1 for line in measured if line.gap == 0)
         lines.append(
-            _(
-                "%(n)s business lines in cycle %(cycle)s; %(met)s of %(measured)s with results "
-                "meet their target level.",
-                n=len(report.lines),
+            ngettext(
+                "%(num)s business line in cycle %(cycle)s.",
+                "%(num)s business lines in cycle %(cycle)s.",
+                len(report.lines),
                 cycle=report.cycle.name,
-                met=met,
+            )
+        )
+        lines.append(
+            ngettext(
+                "%(num)s of %(measured)s with results meets its target level.",
+                "%(num)s of %(measured)s with results meet their target level.",
+                met,
                 measured=len(measured),
             )
         )
         scores = [line.score for line in measured if line.score is not None]
         if scores:
-            lines.append(_("Mean score: %(score)s.", score=f"{sum(scores) / len(scores):.1f}"))
+            mean = f"{sum(scores) / len(scores):.1f}"
+            lines.append(_("Mean score: %(score)s.", score=mean))
     share = report.quick_wins.achieved_share
     if share is not None:
         lines.append(

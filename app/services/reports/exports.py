@@ -151,7 +151,7 @@ def report_xlsx(report: Report, title: str, subtitle: str, charts: Mapping[str, 
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    summary = workbook.active
+    summary = workbook.worksheets[0]
     summary.title = _("Summary")[:31]
     summary["A1"] = safe_cell(title)
     summary["A1"].font = Font(size=14, bold=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from fpdf import FPDF
-from fpdf.enums import TableCellFillMode
+from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 from PIL import Image
 
@@ -92,7 +92,7 @@ def _image(pdf: FPDF, png: bytes) -> None:
     room = pdf.eph - 16
     if height > room:
         width, height = width * room / height, room
-    pdf.image(io.BytesIO(png), x="CENTER", w=width, h=height)
+    pdf.image(io.BytesIO(png), x=Align.C, w=width, h=height)
 
 
 def _new_document(title: str, subtitle: str) -> _Document:
