@@ -117,7 +117,14 @@ refusal = Refusal
 
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(AlreadySubmitted)
-    def second_post_of_a_form(seen: AlreadySubmitted) -> WerkzeugResponse:
+    def second_post_of_a_form(
+        seen: AlreadySubmitted,
+    ) -> WerkzeugResponse | tuple[str | dict[str, object], int]:
+        if seen.location is None:  # another account's form instance: a replayed token
+            db.session.rollback()
+            return render_error(
+                409, _("This form was already used; reload the page and fill it in again.")
+            )
         return already_submitted(seen)
 
     @app.errorhandler(ServiceError)

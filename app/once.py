@@ -3,7 +3,7 @@ second post of the same instance (see app/services/submissions.py)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect
+from flask import flash, redirect
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import HiddenField
@@ -18,8 +18,7 @@ class OncePerInstance:
 
 
 def already_submitted(seen: AlreadySubmitted) -> Response:
-    """Send the second post of a form instance where the first one led."""
-    if not seen.location:
-        abort(409)
+    """Send the second post of a form instance where the first one led (the caller
+    answers a token of another account, which has no ``location`` for this user)."""
     flash(_("This form was already submitted; here is what it created."), "info")
-    return redirect(seen.location)
+    return redirect(seen.location or "/")

@@ -338,11 +338,20 @@ def _check_archive(data: bytes, limits: ImportLimits) -> Problem | None:
             names = {part.filename for part in parts}
             if "xl/workbook.xml" not in names:
                 return Problem("not_excel")
-            found = scan_workbook(archive, limits.max_rows_per_sheet + FIRST_DATA_ROW)
-            if found == "dtd":
+            found = scan_workbook(
+                archive,
+                limits.max_rows_per_sheet + FIRST_DATA_ROW - 1,
+                skip=frozenset((META_SHEET, INSTRUCTIONS_SHEET)),
+            )
+            if found is not None and found.kind == "dtd":
                 return Problem("not_excel")
-            if found == "too_many_rows":
-                return Problem("too_many_rows", params={"max": limits.max_rows_per_sheet})
+            if found is not None:
+                return Problem(
+                    "too_many_rows",
+                    sheet=found.sheet,
+                    row=FIRST_DATA_ROW + limits.max_rows_per_sheet,
+                    params={"max": limits.max_rows_per_sheet},
+                )
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return Problem("not_excel")
     return None

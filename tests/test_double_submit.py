@@ -221,6 +221,7 @@ def test_another_users_token_creates_nothing(app, scene):
     assert signed_in(app, "pmo@example.com").post(url, data=data).status_code == 302
     replay = signed_in(app, "pmo2@example.com").post(url, data=data)
     assert replay.status_code == 409
+    assert "此表单已被使用" in replay.text
     assert count(app, Finding) == 1
     assert count(app, FormSubmission) == 1
 

@@ -186,14 +186,14 @@ def _check_parts(stream: IO[bytes], max_rows: int) -> None:
             found = scan_workbook(archive, max_rows + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
         return  # openpyxl will say it is not a workbook
-    if found == "dtd":
+    if found is not None and found.kind == "dtd":
         raise TableError(
             _(
                 "The Excel file contains an XML document type declaration (DTD); save it "
                 "again from Excel."
             )
         )
-    if found == "too_many_rows":
+    if found is not None:
         raise TableError(_too_many_rows(max_rows))
 
 
