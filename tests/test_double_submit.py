@@ -19,6 +19,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from models import (
+    ActionItem,
+    ApiToken,
+    BusinessLine,
+    Cycle,
     Finding,
     FindingSource,
     FormSubmission,
@@ -26,8 +30,12 @@ from models import (
     Kpi,
     KpiMeasurement,
     QuickWinProject,
+    Review,
     Role,
+    Survey,
+    User,
 )
+from tests.assessment_support import stored_model
 from tests.backlog_helpers import make_item
 from tests.conftest import PASSWORD
 
@@ -153,11 +161,55 @@ def _promote_form(app, scene) -> tuple[str, dict[str, str]]:
     return url, {**CHARTER, "submission": token_of(page)}
 
 
+def _business_line_form(app, scene) -> tuple[str, dict[str, str]]:
+    page = signed_in(app, "pmo@example.com").get("/business-lines/new").text
+    data = {"code": "SCM", "name": "供应链", "description": "", "active": "y"}
+    return "/business-lines/new", {**data, "submission": token_of(page)}
+
+
+def _user_form(app, scene) -> tuple[str, dict[str, str]]:
+    page = signed_in(app, "pmo@example.com").get("/users/new").text
+    data = {"email": "new@example.com", "display_name": "新人", "role": "director"}
+    data |= {"locale": "zh_CN", "active": "y", "password": "初始密码-2026"}
+    data["business_lines"] = str(scene["line"])
+    return "/users/new", {**data, "submission": token_of(page)}
+
+
+def _cycle_form(app, scene) -> tuple[str, Any]:
+    page = signed_in(app, "pmo@example.com").get("/cycles/new").text
+    with app.app_context():
+        model_id = stored_model().id
+    line = scene["line"]
+    data = {"name": "2026 H1", "model": str(model_id), "start": "2026-01-01"}
+    data |= {"end": "2026-06-30", "lines": [str(line)], f"target-{line}": "3"}
+    return "/cycles/new", {**data, "scope": [f"{model_id}:STD"], "submission": token_of(page)}
+
+
+def _review_form(app, scene) -> tuple[str, dict[str, str]]:
+    page = signed_in(app, "pmo@example.com").get("/reviews/").text
+    data = {"kind": "monthly", "held_on": TODAY.isoformat(), "attendees": "", "notes": ""}
+    return "/reviews/", {**data, "submission": token_of(page)}
+
+
+def _survey_form(app, scene) -> tuple[str, Any]:
+    page = signed_in(app, "pmo@example.com").get("/surveys/new").text
+    data = {"title": "供应链痛点", "introduction": "", "cycle": "0", "closes_on": "2099-01-31"}
+    data |= {"business_lines": [str(scene["line"])], "anonymous": "y", "categories": ""}
+    return "/surveys/new", {**data, "submission": token_of(page)}
+
+
 FORMS = {
     "new finding": (_finding_form, Finding),
     "new backlog item": (_item_form, ImprovementItem),
     "promotion": (_promote_form, QuickWinProject),
+    "new business line": (_business_line_form, BusinessLine),
+    "new user": (_user_form, User),
+    "new cycle": (_cycle_form, Cycle),
+    "new review": (_review_form, Review),
+    "new survey": (_survey_form, Survey),
 }
+#: Two tabs of one person posting the same form at once (the rest: sequentially only).
+RACED = ["new finding", "new backlog item", "promotion", "new user", "new cycle"]
 
 
 @pytest.mark.parametrize("form", list(FORMS))
@@ -175,7 +227,7 @@ def test_the_same_form_posted_twice_creates_once(app, scene, form):
     assert count(app, model) == before + 1
 
 
-@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("form", RACED)
 def test_the_same_form_posted_twice_at_once_creates_once(app, scene, form):
     make_form, model = FORMS[form]
     url, data = make_form(app, scene)
@@ -214,6 +266,35 @@ def test_the_kpi_and_measurement_forms_create_once(app, project_id):
     posts = [lambda: client.post(f"/quick-wins/{project_id}/measurements", data=measurement)]
     assert [post().status_code for post in posts * 2] == [302, 302]
     assert count(app, KpiMeasurement) == 1
+
+
+def test_the_review_action_form_creates_once(app, scene):
+    client = signed_in(app, "pmo@example.com")
+    url, data = _review_form(app, scene)
+    review_page = client.post(url, data=data).headers["Location"]
+    page = client.get(review_page).text
+    action = {"title": "整理评审清单", "owner_id": "0", "due_on": TODAY.isoformat()}
+    action["submission"] = token_of(page)
+    posted = [client.post(f"{review_page}/actions", data=action) for _ in range(2)]
+    assert [r.status_code for r in posted] == [302, 302]
+    assert posted[1].headers["Location"] == posted[0].headers["Location"]
+    assert count(app, ActionItem) == 1
+
+
+def test_the_token_form_creates_once_and_never_shows_the_secret_again(app, scene):
+    client = signed_in(app, "pmo@example.com")
+    data = {"name": "Power BI", "submission": token_of(client.get("/profile/tokens").text)}
+    first = client.post("/profile/tokens", data=data)
+    second = client.post("/profile/tokens", data=data)
+    assert first.status_code == 201
+    assert second.status_code == 302
+    page = client.get(second.headers["Location"]).text
+    assert "表单已经提交过" in page
+    assert "Power BI" in page
+    secret = re.search(r'value="([^"]+)" size="60" id="new-token"', first.text)
+    assert secret, "the first answer shows the new token"
+    assert secret.group(1) not in page
+    assert count(app, ApiToken) == 1
 
 
 def test_another_users_token_creates_nothing(app, scene):
@@ -258,6 +339,37 @@ def test_an_item_from_a_finding_is_made_once_when_posted_at_once(app, gap):
     clients = [signed_in(app, "pmo@example.com"), signed_in(app, "pmo2@example.com")]
     before = count(app, ImprovementItem)
     url = f"/backlog/from-finding/{gap}"
+    responses = at_once(*(lambda c=c: c.post(url) for c in clients))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert count(app, ImprovementItem) == before + 1
+
+
+@pytest.fixture
+def theme(app, scene) -> int:
+    from tests.test_themes import make_theme
+
+    return make_theme(app, ["需求变更频繁", "需求没人评审"], [scene["line"]], label="需求变更")
+
+
+def test_an_item_from_a_theme_is_made_once_when_clicked_twice(app, theme):
+    client = signed_in(app, "pmo@example.com")
+    before = count(app, ImprovementItem)
+    first = client.post(f"/backlog/from-theme/{theme}")
+    second = client.post(f"/backlog/from-theme/{theme}")
+    assert first.status_code == second.status_code == 302
+    assert count(app, ImprovementItem) == before + 1
+    with app.app_context():
+        item_id = db.session.scalar(
+            select(ImprovementItem.id).where(ImprovementItem.theme_id == theme)
+        )
+    assert second.headers["Location"].endswith(f"/backlog/{item_id}")
+    assert "该主题已有改进项" in client.get(second.headers["Location"]).text
+
+
+def test_an_item_from_a_theme_is_made_once_when_posted_at_once(app, theme):
+    clients = [signed_in(app, "pmo@example.com"), signed_in(app, "pmo2@example.com")]
+    before = count(app, ImprovementItem)
+    url = f"/backlog/from-theme/{theme}"
     responses = at_once(*(lambda c=c: c.post(url) for c in clients))
     assert [r.status_code for r in responses] == [302, 302]
     assert count(app, ImprovementItem) == before + 1

@@ -28,6 +28,7 @@ from app.services.backlog.items import (
     current_rule,
     get_visible_item_or_404,
     item_of_finding,
+    item_of_theme,
     item_outcome,
     open_gap_findings,
     owner_choices,
@@ -265,7 +266,13 @@ def from_finding(finding_id: int) -> Response:
 @bp.route("/from-theme/<int:theme_id>", methods=["POST"])
 @roles(*MANAGERS)
 def from_theme(theme_id: int) -> Response:
-    theme = db.session.get(Theme, theme_id) or abort(404)
+    theme = db.session.get(Theme, theme_id, with_for_update=True)  # one post at a time
+    if theme is None:
+        abort(404)
+    existing = item_of_theme(theme)
+    if existing is not None:  # a double click, or someone else was quicker
+        flash(_("This theme already has an item."), "info")
+        return redirect(url_for("backlog.item", item_id=existing.id))
     created = create_from_theme(current_user, theme)
     flash(_("Item created from the theme; review impact, effort and owner."), "success")
     return redirect(url_for("backlog.edit_item", item_id=created.id))

@@ -20,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.once import OncePerInstance
+
 RATING_CHOICES = ("FI", "LI", "PI", "NI", "NA")
 RATING_LABELS = {
     "FI": _l("FI — fully implemented"),
@@ -32,7 +34,7 @@ TARGET_LEVELS = (1, 2, 3, 4, 5)
 DEFAULT_TARGET = 2
 
 
-class CycleForm(FlaskForm):
+class CycleForm(OncePerInstance, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     model = SelectField(_l("Maturity model"), coerce=int, validators=[DataRequired()])
     start = DateField(_l("Start date"), validators=[DataRequired()])

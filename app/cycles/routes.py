@@ -22,6 +22,7 @@ from app.security import roles
 from app.services.assessments import workflow as service
 from app.services.assessments.access import visible_assessments
 from app.services.assessments.model_store import available_models, parsed
+from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS, READERS
 from models import Assessment, BusinessLine, Cycle, CycleStatus, Role, StoredModel
@@ -166,6 +167,7 @@ def new_cycle() -> str | Response | tuple[str, int]:
         if scope is not None and model is not None:
             # The business-line table shows the errors about lines and targets itself.
             with refusal(form, show=False) as refused:
+                claimed = claim(current_user, form.submission.data)
                 cycle = service.create_cycle(
                     current_user,
                     name=form.name.data or "",
@@ -179,7 +181,9 @@ def new_cycle() -> str | Response | tuple[str, int]:
                     _("Cycle %(name)s created. Open it to start the assessments.", name=cycle.name),
                     "success",
                 )
-                return redirect(url_for("cycles.cycle", cycle_id=cycle.id))
+                location = url_for("cycles.cycle", cycle_id=cycle.id)
+                complete(claimed, location)
+                return redirect(location)
             if refused.field in ("business_lines", "targets"):
                 lines_error = refused.message
             else:

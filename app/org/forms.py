@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from app.once import OncePerInstance
 from models import LOCALES, Role
 
 ROLE_LABELS = {
@@ -25,7 +26,7 @@ ROLE_LABELS = {
 }
 
 
-class BusinessLineForm(FlaskForm):
+class BusinessLineForm(OncePerInstance, FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[
@@ -41,7 +42,7 @@ class BusinessLineForm(FlaskForm):
     version = HiddenField()
 
 
-class UserForm(FlaskForm):
+class UserForm(OncePerInstance, FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=100)])
     role = SelectField(

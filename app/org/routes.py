@@ -17,6 +17,7 @@ from app.params import form_version
 from app.security import roles, signed_in
 from app.services.org import save_business_line, save_user
 from app.services.permissions import can_manage_user
+from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import (
     MANAGERS,
@@ -101,6 +102,7 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response | 
     if not form.validate_on_submit():
         return render_template("org/business_line_form.html", form=form, line=line, stale=None)
     with refusal(form, stale_notice=True) as refused:
+        claimed = claim(current_user, form.submission.data) if line is None else None
         saved = save_business_line(
             current_user,
             line,
@@ -111,8 +113,10 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response | 
             director_ids=form.directors.data or [],
             version=form_version(form.version.data),
         )
+        location = url_for("org.business_line", business_line_id=saved.id)
+        complete(claimed, location)
         flash(_("Business line %(code)s saved.", code=saved.code), "success")
-        return redirect(url_for("org.business_line", business_line_id=saved.id))
+        return redirect(location)
     stale = _refused_save(form, line, refused)
     return render_template(
         "org/business_line_form.html", form=form, line=line, stale=stale
@@ -189,6 +193,7 @@ def edit_user(user_id: int | None = None) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("org/user_form.html", form=form, user=user, stale=None)
     with refusal(form, stale_notice=True) as refused:
+        claimed = claim(current_user, form.submission.data) if user is None else None
         saved = save_user(
             current_user,
             user,
@@ -201,7 +206,9 @@ def edit_user(user_id: int | None = None) -> str | Response | tuple[str, int]:
             business_line_ids=form.business_lines.data or [],
             version=form_version(form.version.data),
         )
+        location = url_for("org.users")
+        complete(claimed, location)
         flash(_("Account %(email)s saved.", email=saved.email), "success")
-        return redirect(url_for("org.users"))
+        return redirect(location)
     stale = _refused_save(form, user, refused)
     return render_template("org/user_form.html", form=form, user=user, stale=stale), refused.status

@@ -5,10 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from app.once import OncePerInstance
 from app.services.tokens import MAX_NAME
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(OncePerInstance, FlaskForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=MAX_NAME)],

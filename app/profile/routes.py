@@ -12,6 +12,7 @@ from app.pagination import paginate
 from app.profile import bp
 from app.profile.forms import NewTokenForm, RevokeTokenForm
 from app.security import signed_in
+from app.services.submissions import claim, complete
 from app.services.tokens import create_token, revoke_token
 from models import ApiToken
 
@@ -38,7 +39,9 @@ def tokens() -> str | tuple[str, int]:
     if not form.validate_on_submit():
         return (_render(form), 422) if form.is_submitted() else _render(form)
     with refusal(form):
+        claimed = claim(current_user, form.submission.data)
         _row, token = create_token(current_user, current_user, form.name.data or "")
+        complete(claimed, url_for("profile.tokens"))  # a second post: the list, not the token
         flash(_("Token created. Copy it now: it will not be shown again."), "success")
         return _render(NewTokenForm(formdata=None), new_token=token), 201
     return _render(form), 422

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.once import OncePerInstance
 from models import ReviewKind
 
 KIND_LABELS = {
@@ -14,7 +15,7 @@ KIND_LABELS = {
 }
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(OncePerInstance, FlaskForm):
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
     )
@@ -23,7 +24,7 @@ class ReviewForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemForm(OncePerInstance, FlaskForm):
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=300)])
     owner_id = SelectField(_l("Owner"), coerce=int)
     due_on = DateField(_l("Due"), validators=[DataRequired()])

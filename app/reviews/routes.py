@@ -18,6 +18,7 @@ from app.security import roles
 from app.services.backlog import reviews as service
 from app.services.backlog.items import ACTION_LABELS, STATUS_LABELS, owner_choices
 from app.services.backlog.quickwins import today
+from app.services.submissions import claim, complete
 from app.services.visibility import MANAGERS
 from models import ActionItem, Review, ReviewKind
 
@@ -29,6 +30,7 @@ def reviews() -> str | WerkzeugResponse:
     if request.method == "GET":
         form.held_on.data = today()
     if form.validate_on_submit():
+        claimed = claim(current_user, form.submission.data)
         review = service.create_review(
             current_user,
             kind=ReviewKind(form.kind.data),
@@ -36,8 +38,10 @@ def reviews() -> str | WerkzeugResponse:
             attendees=form.attendees.data or "",
             notes=form.notes.data or "",
         )
+        location = url_for("reviews.review", review_id=review.id)
+        complete(claimed, location)
         flash(_("Review created; decide on the agenda below."), "success")
-        return redirect(url_for("reviews.review", review_id=review.id))
+        return redirect(location)
     page = paginate(select(Review).order_by(Review.held_on.desc(), Review.id.desc()))
     return render_template("reviews/list.html", page=page, form=form, kinds=KIND_LABELS)
 
@@ -116,6 +120,7 @@ def add_action(review_id: int):
     ]
     if not form.validate_on_submit():
         return _render(found, 422, form)
+    claimed = claim(current_user, form.submission.data)
     service.add_action(
         current_user,
         found,
@@ -123,8 +128,10 @@ def add_action(review_id: int):
         owner_id=form.owner_id.data or None,
         due_on=form.due_on.data,
     )
+    location = url_for("reviews.review", review_id=review_id)
+    complete(claimed, location)
     flash(_("Action item added."), "success")
-    return redirect(url_for("reviews.review", review_id=review_id))
+    return redirect(location)
 
 
 @bp.route("/<int:review_id>/actions/<int:action_id>/done", methods=["POST"])

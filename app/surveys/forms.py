@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.once import OncePerInstance
 from app.services.findings.labels import FREQUENCY_LABELS, TOO_LONG
 from app.services.findings.records import MAX_TEXT
 
@@ -27,7 +28,7 @@ SEVERITY_LABELS = {
 }
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(OncePerInstance, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     introduction = TextAreaField(
         _l("Introduction"),

@@ -27,6 +27,7 @@ from app.services.findings.surveys import (
     set_status,
     survey_by_token,
 )
+from app.services.submissions import claim, complete
 from app.services.tabular_export import table_response
 from app.services.visibility import MANAGERS
 from app.surveys import bp
@@ -102,6 +103,7 @@ def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int
     if not form.validate_on_submit():
         return render_template("surveys/form.html", form=form, survey=survey)
     with refusal(form) as refused:
+        claimed = claim(current_user, form.submission.data) if survey is None else None
         saved = save_survey(
             current_user,
             survey,
@@ -114,8 +116,10 @@ def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int
             categories=parse_categories(form.categories.data or ""),
             version=form_version(form.version.data),
         )
+        location = url_for("surveys.survey", survey_id=saved.id)
+        complete(claimed, location)
         flash(_("Survey saved."), "success")
-        return redirect(url_for("surveys.survey", survey_id=saved.id))
+        return redirect(location)
     return render_template("surveys/form.html", form=form, survey=survey), refused.status
 
 

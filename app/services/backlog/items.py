@@ -310,6 +310,16 @@ def item_of_finding(finding: Finding) -> ImprovementItem | None:
     )
 
 
+def item_of_theme(theme: Theme) -> ImprovementItem | None:
+    """The first item made from ``theme``, if any."""
+    return db.session.scalar(
+        select(ImprovementItem)
+        .where(ImprovementItem.theme_id == theme.id)
+        .order_by(ImprovementItem.id)
+        .limit(1)
+    )
+
+
 def create_from_finding(actor: User, finding: Finding) -> ImprovementItem:
     """One step from a gap: business line, process area and the finding link filled in."""
     title = finding.text.split(" / ")[0][:200]
