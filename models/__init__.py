@@ -20,6 +20,7 @@ from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.survey import Survey, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
+from models.user_session import UserSession
 
 __all__ = [
     "LOCALES",
@@ -56,6 +57,7 @@ __all__ = [
     "Theme",
     "ThemeFinding",
     "User",
+    "UserSession",
     "business_line_directors",
     "improvement_item_findings",
 ]

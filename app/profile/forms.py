@@ -17,4 +17,4 @@ class NewTokenForm(FlaskForm):
 
 
 class RevokeTokenForm(FlaskForm):
-    """No fields: the CSRF token is what it checks."""
+    """No fields: the CSRF token is what it checks (revoking a token or a session)."""

@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from app.extensions import db, limiter
 from app.i18n import current_locale_code
-from app.security import public, roles
+from app.security import public, roles, untracked
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings import area_names, reference_model
 from app.services.permissions import MANAGERS
@@ -179,6 +179,7 @@ def _answer_form(found: Survey) -> AnswerForm:
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @limiter.limit(_answer_limit, key_func=_link_and_address, methods=["POST"])
 @public
+@untracked
 def answer(token: str) -> str | Response | tuple[str, int]:
     found = survey_by_token(token) or abort(404)
     if not found.anonymous and not current_user.is_authenticated:
@@ -219,6 +220,7 @@ def answer(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/s/<token>/thanks")
 @public
+@untracked
 def thanks(token: str) -> str:
     found = survey_by_token(token) or abort(404)
     return render_template("surveys/thanks.html", survey=found)
