@@ -7,15 +7,26 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install demo test lint audit browser translations clean
+LOCK := requirements-lock.txt
 
-$(STAMP): pyproject.toml
+.PHONY: install lock demo test lint audit browser translations clean
+
+# The venv gets exactly the versions in the lock (hash-checked, pip included), then Ladder
+# itself, editable and without dependencies, so nothing unlocked comes in.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Re-resolve the lock after a change to the dependencies in pyproject.toml: pins that still
+# fit stay. UPGRADE=1 moves everything to the newest versions pyproject.toml allows.
+lock:
+	@test -x $(BIN)/uv || $(MAKE) --no-print-directory install
+	$(BIN)/python scripts/lock.py $(if $(UPGRADE),--upgrade)
+	@$(MAKE) --no-print-directory install
 
 demo: install
 	LADDER_ENV=demo $(BIN)/ladder demo --size small
@@ -32,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python scripts/i18n.py check
 	$(BIN)/bandit -q -r app assessments models -lll
 	@$(MAKE) --no-print-directory audit
@@ -44,8 +56,9 @@ audit: install
 test: install browser lint
 	$(BIN)/pytest
 
+# pybabel extract (babel.cfg) -> update the .po -> compile the .mo (committed), then the check.
 translations: install
 	$(BIN)/python scripts/i18n.py update
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .mypy_cache

@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # see the client's address and HTTPS is recognised.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Replacing wsgi_app is Flask's documented way to add middleware; mypy sees a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     init_request_logging(app)
     db.init_app(app)
@@ -58,7 +59,7 @@ def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     from app.api.auth import is_api_request, load_user_from_bearer, unauthorized
-    from app.auth.sessions import load_session_user
+    from app.sessions import load_session_user
     from models import User
 
     login_manager.init_app(app)

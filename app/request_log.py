@@ -38,10 +38,6 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def current_request_id() -> str | None:
-    return getattr(g, "request_id", None) if has_request_context() else None
-
-
 def init_request_logging(app: Flask) -> None:
     access = logging.getLogger("ladder.access")
     if app.config.get("LADDER_JSON_LOGS"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, has_request_context, request
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import render_error
+from app.extensions import login_manager
 from models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +28,7 @@ ALL_ROLES = frozenset(Role)
 
 
 def _declare(view: F, audience: frozenset[Role] | str) -> F:
-    view.access = audience  # type: ignore[attr-defined]
+    view.access = audience  # type: ignore[attr-defined]  # the rule rides on the view function
     return view
 
 
@@ -72,6 +73,15 @@ def declared_access(endpoint: str | None) -> frozenset[Role] | str | None:
     return getattr(view, "access", None)
 
 
+def role_may_open(role: Role, endpoint: str) -> bool:
+    """Whether a signed-in user of ``role`` passes the declared audience of ``endpoint``;
+    an endpoint that declares none is closed to everyone."""
+    access = declared_access(endpoint)
+    if access in (PUBLIC, SIGNED_IN):
+        return True
+    return isinstance(access, frozenset) and role in access
+
+
 def enforce_declared_access() -> Any:
     """``before_request`` hook: apply the declaration of the matched endpoint."""
     if request.endpoint is None:  # 404s and 405s: let Flask answer them
@@ -85,7 +95,7 @@ def enforce_declared_access() -> Any:
     if access == PUBLIC:
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        return login_manager.unauthorized()
     if access == SIGNED_IN:
         return None
     if current_user.role not in access:
@@ -93,7 +103,7 @@ def enforce_declared_access() -> Any:
     return None
 
 
-def is_safe_redirect(target: str | None) -> bool:
+def is_safe_redirect(target: str | None) -> TypeGuard[str]:
     """Only same-site, path-only targets: no scheme, host, ``//`` or backslash tricks."""
     if not target:
         return False

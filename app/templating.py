@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.security import role_may_open
+from app.services.visibility import MANAGERS
 from models import Role
 
 
@@ -15,36 +18,40 @@ from models import Role
 class NavItem:
     endpoint: str
     label: object
-    roles: frozenset[Role]
 
 
+#: The menu, in order. Who sees an entry is who may open it: its route's declared audience.
 NAVIGATION = (
-    NavItem("main.home", _l("Home"), frozenset(Role)),
-    NavItem("org.business_lines", _l("Business lines"), frozenset(Role)),
-    NavItem(
-        "cycles.index", _l("Assessment cycles"), frozenset({Role.ADMIN, Role.PMO, Role.LEADERSHIP})
-    ),
-    NavItem("cycles.my_assessments", _l("My assessments"), frozenset({Role.DIRECTOR})),
-    NavItem("surveys.surveys", _l("Surveys"), frozenset({Role.ADMIN, Role.PMO})),
-    NavItem("findings.findings", _l("Findings"), frozenset(Role)),
-    NavItem("themes.themes", _l("Themes"), frozenset({Role.ADMIN, Role.PMO, Role.LEADERSHIP})),
-    NavItem("backlog.items", _l("Backlog"), frozenset(Role)),
-    NavItem("quickwins.showcase", _l("Quick wins"), frozenset(Role)),
-    NavItem("reviews.reviews", _l("Reviews"), frozenset({Role.ADMIN, Role.PMO})),
-    NavItem("reports.dashboard", _l("Reports"), frozenset({Role.ADMIN, Role.PMO, Role.LEADERSHIP})),
-    NavItem("org.users", _l("Users"), frozenset({Role.ADMIN, Role.PMO})),
-    NavItem("audit.events", _l("Audit trail"), frozenset({Role.ADMIN})),
-    NavItem("cycles.models", _l("Maturity models"), frozenset({Role.ADMIN})),
+    NavItem("main.home", _l("Home")),
+    NavItem("org.business_lines", _l("Business lines")),
+    NavItem("cycles.index", _l("Assessment cycles")),
+    NavItem("cycles.my_assessments", _l("My assessments")),
+    NavItem("surveys.surveys", _l("Surveys")),
+    NavItem("findings.findings", _l("Findings")),
+    NavItem("themes.themes", _l("Themes")),
+    NavItem("backlog.items", _l("Backlog")),
+    NavItem("quickwins.showcase", _l("Quick wins")),
+    NavItem("reviews.reviews", _l("Reviews")),
+    NavItem("reports.dashboard", _l("Reports")),
+    NavItem("org.users", _l("Users")),
+    NavItem("audit.events", _l("Audit trail")),
+    NavItem("cycles.models", _l("Maturity models")),
 )
 
 
+def may_open(endpoint: str) -> bool:
+    """Whether the signed-in user passes the route's declared audience (``app.security``),
+    so that a page links only where it may go."""
+    return current_user.is_authenticated and role_may_open(current_user.role, endpoint)
+
+
 def navigation_for(role: Role) -> list[NavItem]:
-    return [item for item in NAVIGATION if role in item.roles]
+    return [item for item in NAVIGATION if role_may_open(role, item.endpoint)]
 
 
 def page_url(page: int) -> str:
     """The current URL with ``page`` replaced, keeping search and filters."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args["page"] = str(page)
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 
@@ -53,6 +60,7 @@ def init_templating(app: Flask) -> None:
     @app.context_processor
     def inject_navigation() -> dict[str, object]:
         items = navigation_for(current_user.role) if current_user.is_authenticated else []
-        return {"nav_items": items, "Role": Role}
+        return {"nav_items": items, "Role": Role, "MANAGERS": MANAGERS}
 
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["may_open"] = may_open

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assessments.clustering import AreaProfile
-from assessments.maturity_model import MaturityModel, ProcessArea
+from assessments.maturity_model.model import MaturityModel, ProcessArea
 
 __all__ = ["area_profile", "area_profiles"]
 

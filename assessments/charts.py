@@ -16,12 +16,13 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 __all__ = [
     "OKABE_ITO",
@@ -90,7 +91,7 @@ def radar_svg(chart: RadarChart) -> str:
         }
     ):
         figure = Figure(figsize=(6.4, 5.6), dpi=100)
-        axes = figure.add_subplot(projection="polar")
+        axes = cast(PolarAxes, figure.add_subplot(projection="polar"))
         count = max(len(chart.axes), 1)
         angles = [2 * math.pi * i / count for i in range(count)]
         for index, series in enumerate(chart.series):
@@ -138,8 +139,3 @@ def radar_svg(chart: RadarChart) -> str:
             buffer, format="svg", metadata={"Date": None, "Description": chart.description or None}
         )
     return buffer.getvalue()
-
-
-def series_values(values: Sequence[float | None]) -> tuple[float | None, ...]:
-    """Clamp to 0–100 and keep None (helper for callers building series)."""
-    return tuple(None if v is None else max(0.0, min(100.0, float(v))) for v in values)

@@ -220,7 +220,8 @@ def _embed(tokens: Sequence[Tokens], vectorizers: Vectorizers) -> sp.csr_matrix:
     if "words" in kinds and "bigrams" in kinds:  # the input has Chinese
         scale = np.array([1.0 if t.bigrams else _EN_WORDS for t in tokens])
         blocks[kinds.index("words")] = sp.diags(scale) @ blocks[kinds.index("words")]
-    return normalize(sp.hstack(blocks, format="csr"))
+    embedded: sp.csr_matrix = normalize(sp.hstack(blocks, format="csr"))
+    return embedded
 
 
 def _features(
@@ -334,7 +335,7 @@ def _concept_terms(
         p_theme = df / size
         score = p_theme * math.log1p(p_theme * vocab.n / vocab.concept_frequency[concept])
         scored.append((-score, concept))
-    names = []
+    names: list[str] = []
     for _, concept in sorted(scored):
         name = CONCEPT_NAMES[concept][0 if lang == "zh" else 1]
         said = [*chosen, *names]

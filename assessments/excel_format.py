@@ -30,12 +30,12 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessments.maturity_model import RATING_SCALE, Text
+from assessments.maturity_model.model import RATING_SCALE, Text
 
 __all__ = [
     "COLUMNS",
@@ -238,12 +238,11 @@ def _write_area(sheet: Worksheet, export: WorkbookExport, area: AreaSheet) -> No
     sheet.protection.formatCells = False
 
 
-def _set_text(cell: Cell, value: object) -> None:
+def _set_text(cell: Cell | MergedCell, value: str) -> None:
     """Write a value as plain text: never a formula, never a control character."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value  # type: ignore[assignment]
-    if isinstance(value, str) and value.startswith("="):
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if value.startswith("="):
         cell.data_type = "s"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from assessments.maturity_model import ProcessArea
+from assessments.maturity_model.model import ProcessArea
 
 
 @dataclass(frozen=True)

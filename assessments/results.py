@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.charts import RadarChart, RadarSeries
-from assessments.maturity_model import MaturityModel
+from assessments.maturity_model.model import MaturityModel
 
 __all__ = [
     "TARGET_REFERENCE_SCORE",

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from assessments.maturity_model import Goal, GoalKind, MaturityModel, ProcessArea
+from assessments.maturity_model.model import Goal, GoalKind, MaturityModel, ProcessArea
 
 __all__ = [
     "MAX_MATURITY_LEVEL",

@@ -64,8 +64,8 @@ def _app(url: str, folder: str) -> Flask:
 def _seed(application: Flask, items: int) -> None:
     import random
 
-    from app.services import demo_backlog
-    from app.services.demo import seed_organisation
+    from app.demo import backlog as demo_backlog
+    from app.demo.organisation import seed_organisation
     from app.services.org import save_user
     from models import Role
 

@@ -37,7 +37,7 @@ from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
-from app.services.report_documents import clear_caches
+from app.services.reports.documents import clear_caches
 
 POSTGRES = os.environ.get("LADDER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"

@@ -32,8 +32,8 @@ from psycopg import sql
 
 from app import create_app
 from app.extensions import db
-from app.services import assessments as service
-from app.services.model_store import ensure_builtin_models, latest_stored, parsed
+from app.services.assessments import workflow as service
+from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.org import save_business_line, save_user
 from models import Assessment, Role
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessments.maturity_model import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 from assessments.scoring import score_assessment
 
 CHOICES = ("FI", "LI", "PI", "NI")

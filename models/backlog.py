@@ -81,10 +81,6 @@ class ImprovementItem(TimestampMixin, Base):
     # Services bump ``version`` on edits and status changes; a stale update is refused.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
-    @property
-    def company_wide(self) -> bool:
-        return self.business_line_id is None
-
 
 class QuickWinRuleSetting(Base):
     """The quick-win thresholds in force: a single row the PMO edits."""

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -41,6 +42,11 @@ def utcnow() -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True)}
+
+    if TYPE_CHECKING:
+        # Every model maps one Table (SQLAlchemy types it as any FromClause), so that
+        # ``Model.__table__.insert()`` type-checks.
+        __table__: ClassVar[Table]
 
 
 class TimestampMixin:

@@ -66,8 +66,5 @@ class User(TimestampMixin, Base):
         ``user_sessions`` (see ``app/services/sessions.py``)."""
         return str(self.id)
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

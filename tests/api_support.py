@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from flask import Flask
 
 from app.extensions import db
-from app.services.assessments import (
+from app.services.assessments.model_store import ensure_builtin_models
+from app.services.assessments.workflow import (
     RatingInput,
     areas_in_scope,
     create_cycle,
@@ -19,7 +20,6 @@ from app.services.assessments import (
     submit,
     validate,
 )
-from app.services.model_store import ensure_builtin_models
 from app.services.tokens import create_token
 from models import Role, User
 from tests.conftest import Person

@@ -8,8 +8,8 @@ from datetime import date
 from flask import Flask
 
 from app.extensions import db
-from app.services import assessments as service
-from app.services.model_store import ensure_builtin_models, latest_stored
+from app.services.assessments import workflow as service
+from app.services.assessments.model_store import ensure_builtin_models, latest_stored
 from models import Assessment, User
 
 CMMI = "cmmi-dev-1.3"

@@ -7,9 +7,9 @@ from datetime import date
 from flask import Flask
 
 from app.extensions import db
-from app.services import assessments as service
-from app.services.model_store import ensure_builtin_models
-from assessments.maturity_model import load_builtin_model
+from app.services.assessments import workflow as service
+from app.services.assessments.model_store import ensure_builtin_models
+from assessments.maturity_model.index import load_builtin_model
 from models import Assessment, Cycle, StoredModel, User
 
 PMO_MODEL = "pmo-capability-1.0"

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from app.extensions import db
-from app.services.backlog import ItemInput, change_status, save_item
+from app.services.backlog.items import ItemInput, change_status, save_item
 from assessments.prioritisation import Action
 from models import ImprovementItem, User
 
@@ -25,7 +25,7 @@ def make_item(
     then moved by ``actions`` taken by the user ``actor_id`` (an admin or the PMO)."""
     with app.app_context():
         actor = db.session.get(User, actor_id) if actor_id else None
-        item = save_item(actor, None, ItemInput(title=title, **fields))  # type: ignore[arg-type]
+        item = save_item(actor, None, ItemInput(title=title, **fields))  # type: ignore[arg-type]  # loose test kwargs
         for action in actions:
             assert actor is not None, "status actions need an actor"
             change_status(actor, item, Action(action), "理由", today=date(2026, 1, 5))

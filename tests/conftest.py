@@ -22,6 +22,7 @@ from app.extensions import db
 from app.services.org import save_business_line, save_user
 from models import Base, Role
 from tests.databases import BACKENDS, temporary_database
+from tests.openapi_check import OpenApiCheckingClient
 
 PASSWORD = "correct-horse-7"
 
@@ -49,7 +50,9 @@ def make_test_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
         "RATELIMIT_STORAGE_URI": "memory://",
         **overrides,
     }
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = OpenApiCheckingClient
+    return application
 
 
 @pytest.fixture(scope="session")
@@ -191,3 +194,10 @@ def login_as(make_user: Callable[..., Person], auth: AuthActions) -> Callable[..
         return person
 
     return login
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``runs_last`` check what the others did, so they run after all of them."""
+    last = [item for item in items if item.get_closest_marker("runs_last")]
+    items[:] = [item for item in items if item not in last] + last

@@ -23,11 +23,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services import assessments as service
-from app.services import backlog, quickwins
-from app.services.model_store import ensure_builtin_models
+from app.services.assessments import workflow as service
+from app.services.assessments.model_store import ensure_builtin_models
+from app.services.backlog import items as backlog
+from app.services.backlog import quickwins
 from assessments.kpi import Direction
-from assessments.maturity_model import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 from assessments.prioritisation import Action
 from models import (
     AuditEvent,

@@ -21,10 +21,10 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.services.findings import add_manual_finding
-from app.services.quickwins import promote
-from app.services.reviews import add_action, create_review
-from app.services.surveys import save_survey
+from app.services.backlog.quickwins import promote
+from app.services.backlog.reviews import add_action, create_review
+from app.services.findings.records import add_manual_finding
+from app.services.findings.surveys import save_survey
 from app.services.tokens import create_token
 from models import (
     ApiToken,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.services.quickwins import add_kpi, add_measurement, promote
+from app.services.backlog.quickwins import add_kpi, add_measurement, promote
 from assessments.kpi import Direction
 from models import ImprovementItem, Role, User
 from tests.api_support import bearer, token_for

@@ -69,7 +69,7 @@ def test_results_match_hand_computed_values(client, scene):
     assert 'id="maturity-level" data-value="1"' in page
     assert 'id="overall-score" data-value="81.25"' in page
     assert ">ML2</dd>" in page  # the target
-    assert "1 levels below target" in page
+    assert "1 level below target" in page
     assert cell(page, "REQM", "score") == "81.2"
     assert cell(page, "REQM", "cl") == "CL0"
     assert "REQM.SG1" in cell(page, "REQM", "unsatisfied")

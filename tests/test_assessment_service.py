@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.services import assessments as service
+from app.services.assessments import workflow as service
 from app.services.errors import ServiceError, StaleEdit
-from assessments.maturity_model import builtin_model_path
+from assessments.maturity_model.index import builtin_model_path
 from models import (
     Assessment,
     AssessmentStatus,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.maturity_model import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 
 LADDER = str(Path(sys.executable).with_name("ladder"))
 
@@ -76,7 +76,7 @@ def test_model_validate_reports_every_problem_with_its_line(tmp_path):
 
 
 def test_model_validate_accepts_the_builtin_files(tmp_path):
-    from assessments.maturity_model import builtin_model_paths
+    from assessments.maturity_model.index import builtin_model_paths
 
     for path in builtin_model_paths():
         result = ladder("model", "validate", str(path), tmp_path=tmp_path)

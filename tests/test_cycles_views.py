@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from assessments.maturity_model import builtin_model_path
+from assessments.maturity_model.index import builtin_model_path
 from models import Assessment, AssessmentStatus, Cycle, PracticeRating, Role
 from tests.assessment_support import (
     assessment_id_of,

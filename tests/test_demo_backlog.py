@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app.demo import backlog as demo_backlog
+from app.demo.organisation import seed_organisation
 from app.extensions import db
-from app.services import demo_backlog
-from app.services.demo import seed_organisation
 from models import ImprovementItem, KpiMeasurement, QuickWinProject, Review
 
 

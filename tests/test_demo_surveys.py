@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.demo.pain_points import pain_points
 from app.extensions import db
-from app.services.demo_pain_points import pain_points
 from models import ClusteringRun, Finding, FindingSource, RunStatus, Survey, SurveyResponse
 
 

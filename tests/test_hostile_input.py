@@ -25,8 +25,8 @@ from markupsafe import escape
 from openpyxl import Workbook, load_workbook
 
 from app.extensions import db
-from app.services.quickwins import add_kpi, promote
-from app.services.surveys import save_survey
+from app.services.backlog.quickwins import add_kpi, promote
+from app.services.findings.surveys import save_survey
 from assessments.kpi import Direction
 from models import (
     Base,

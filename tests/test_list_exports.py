@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from app.services.surveys import save_survey
+from app.services.findings.surveys import save_survey
 from models import AuditEvent, ClusteringRun, Role, RunStatus, Theme, User
 from tests.assessment_helpers import open_assessment
 from tests.backlog_helpers import make_item

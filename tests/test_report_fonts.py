@@ -7,16 +7,18 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 from matplotlib.ft2font import FT2Font
 
-from app.services.report_charts import cjk_font, font_families
+from app.services.reports.charts import cjk_font, font_families
 from assessments.charts import cjk_font_family
 
-TSV = Path(__file__).resolve().parent.parent / "scripts" / "zh_cn" / "reports.tsv"
+CATALOG = (
+    Path(__file__).resolve().parent.parent / "app/translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+)
 DEMO_NAMES = "供应链工厂精益运营数字化研发中心销售与服务"
 
 
 def chinese_labels() -> str:
-    """Every Chinese character the reports draw: their translations and the demo's names."""
-    text = TSV.read_text(encoding="utf-8") + DEMO_NAMES
+    """Every Chinese character the reports may draw: the whole catalog and the demo's names."""
+    text = CATALOG.read_text(encoding="utf-8") + DEMO_NAMES
     return "".join(sorted({ch for ch in text if "\u4e00" <= ch <= "\u9fff"}))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.services.reports import ReportFilters, build_report, data_fingerprint
+from app.services.reports.build import ReportFilters, build_report, data_fingerprint
 from models import Role, User
 from tests.report_support import build_all
 

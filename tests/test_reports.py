@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from app.extensions import db
-from app.services import report_charts
-from app.services.report_documents import clear_caches
-from app.services.report_exports import ReportTable, safe_cell, table_csv
+from app.services.reports import charts as report_charts
+from app.services.reports.documents import clear_caches
+from app.services.reports.exports import ReportTable, safe_cell, table_csv
 from models import Role, User
 from tests.conftest import empty_all_tables
 from tests.pdf_text import pdf_text
@@ -182,7 +182,7 @@ def test_charts_are_drawn_once_until_the_data_changes(app, client, login_as, org
         drawn.append(name)
         return real_render(name, report, fmt)
 
-    monkeypatch.setattr("app.services.report_documents.render", counting_render)
+    monkeypatch.setattr("app.services.reports.documents.render", counting_render)
     first = client.get("/reports/charts/themes.png").data
     assert client.get("/reports/charts/themes.png").data == first
     assert drawn == ["themes"]

@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.request_log import JsonFormatter
-from app.services.surveys import save_survey
+from app.services.findings.surveys import save_survey
 from models import Role, SurveyResponse, User, UserSession
 from models.base import utcnow
 

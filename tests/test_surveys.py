@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.services.surveys import save_survey
+from app.services.findings.surveys import save_survey
 from models import Finding, FindingSource, Role, Survey, SurveyResponse, User
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from app.services.findings import FindingFilter
-from app.services.themes import (
+from app.services.findings.records import FindingFilter
+from app.services.findings.themes import (
     assign_new_findings,
     create_run,
     launch,

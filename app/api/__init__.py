@@ -1,4 +1,4 @@
-"""The read-only JSON API at ``/api/v1`` (DOMAIN.md "JSON API").
+"""The read-only JSON API at ``/api/v1`` (described in ``docs/api.md``).
 
 Requests authenticate with ``Authorization: Bearer TOKEN`` only (see ``app.api.auth``); no
 cookie is read, and nothing changes state, so CSRF protection does not apply.

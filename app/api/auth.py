@@ -14,6 +14,7 @@ from flask_login import login_url
 from werkzeug.wrappers import Response
 
 from app.errors import render_error
+from app.extensions import login_manager
 from app.services.tokens import user_for_token
 from models import User
 
@@ -51,7 +52,7 @@ def unauthorized() -> Response | tuple[object, int]:
         response = current_app.make_response((body, status))
         response.headers["WWW-Authenticate"] = 'Bearer realm="ladder"'
         return response
-    manager = current_app.login_manager  # type: ignore[attr-defined]
+    manager = login_manager
     if manager.login_message:
         flash(manager.login_message, category=manager.login_message_category)
     return redirect(login_url(manager.login_view, next_url=request.url))

@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
 
-``tests/test_api.py`` checks that every ``/api/v1`` route of the app is described here, so a
-new endpoint cannot ship undocumented.
+The tests check every answer they receive from ``/api/v1`` against this document
+(``tests/openapi_check.py``), that it lists exactly the app's ``/api/v1`` routes, and that
+each operation is called by some test (``tests/test_openapi.py``): a new endpoint or field
+cannot ship undocumented.
 """
 
 from __future__ import annotations
@@ -21,20 +23,30 @@ _LEVEL = {"type": ["integer", "null"], "minimum": 1, "maximum": 5}
 
 
 def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": list(properties), "properties": properties}
+    """Every property is always present, and there are no others (the tests check answers
+    against this, so a field added to an answer must be added here too)."""
+    return {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
 
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_PAGE = {
+    "page": {**_INT, "minimum": 1},
+    "per_page": {**_INT, "minimum": 1, "maximum": 100},
+    "total": {**_INT, "minimum": 0, "description": "Items on every page together."},
+}
+
+
 def _list_of(name: str) -> dict[str, Any]:
-    return {
-        "allOf": [
-            _ref("Page"),
-            _object({"items": {"type": "array", "items": _ref(name)}}),
-        ]
-    }
+    """A page of a list: ``{items, page, per_page, total}``."""
+    return _object({"items": {"type": "array", "items": _ref(name)}, **_PAGE})
 
 
 _ITEM_STATUSES = tuple(status.value for status in ItemStatus)
@@ -52,13 +64,6 @@ _ASSESSMENT = {
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
         {"error": _object({"status": _INT, "message": {**_STR, "description": "Why."}})}
-    ),
-    "Page": _object(
-        {
-            "page": {**_INT, "minimum": 1},
-            "per_page": {**_INT, "minimum": 1, "maximum": 100},
-            "total": {**_INT, "description": "Items on every page together."},
-        }
     ),
     "BusinessLine": _object({"id": _INT, "code": _STR, "name": _STR}),
     "Cycle": _object(
@@ -148,12 +153,29 @@ _PAGE_PARAMETERS = [
 ]
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+_NO_STORE = {
+    "Cache-Control": {
+        "required": True,
+        "description": "Answers hold one user's data: no cache may keep them.",
+        "schema": {"type": "string", "enum": ["no-store"]},
+    }
+}
+
+
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {**_NO_STORE, **(headers or {})},
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
 
 
 def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    return {
+        "description": description,
+        "headers": _NO_STORE,
+        "content": {"application/json": {"schema": schema}},
+    }
 
 
 def _get(
@@ -166,7 +188,15 @@ def _get(
 ) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": _ok(schema),
-        "401": _error("No token, or an invalid or revoked one."),
+        "401": _error(
+            "No token, or one that is unknown, revoked, or whose account is disabled.",
+            {
+                "WWW-Authenticate": {
+                    "required": True,
+                    "schema": {"type": "string", "const": 'Bearer realm="ladder"'},
+                }
+            },
+        ),
     }
     if paginated or any(p["in"] == "query" for p in parameters or []):
         responses["400"] = _error("A query parameter is missing or not valid.")

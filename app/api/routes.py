@@ -14,8 +14,8 @@ from app.api.openapi import openapi_document
 from app.api.params import ApiError, bool_arg, choice_arg, int_arg, paginated
 from app.security import public, signed_in
 from app.services import api as service
-from app.services.assessment_access import get_visible_assessment_or_404
-from app.services.permissions import visible_business_lines
+from app.services.assessments.access import get_visible_assessment_or_404
+from app.services.visibility import get_visible_business_line, visible_business_lines
 from assessments.prioritisation import ItemStatus
 from models import BusinessLine, Cycle
 
@@ -69,7 +69,7 @@ def assessment(assessment_id: int) -> dict[str, Any]:
 @signed_in
 def trend() -> dict[str, Any]:
     line_id = int_arg("business_line", required=True)
-    line = service.get_visible_business_line(current_user, line_id or 0)
+    line = get_visible_business_line(current_user, line_id or 0)
     if line is None:
         abort(404)
     return paginated(service.trend_of(line), service.trend_item)

@@ -30,7 +30,7 @@ def _filters() -> dict[str, str]:
     }
 
 
-def _events_statement(filters: dict[str, str]) -> Select[tuple[AuditEvent]]:
+def _events_statement(filters: dict[str, str]) -> Select[AuditEvent]:
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
     if filters["object_type"]:
         stmt = stmt.where(AuditEvent.object_type == filters["object_type"])

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
-from app.auth.sessions import sign_in, sign_out
+from app.errors import refusal
 from app.extensions import db, limiter
 from app.security import is_safe_redirect, public, signed_in
-from app.services.errors import ServiceError
 from app.services.org import change_password, hash_password, normalise_email
+from app.sessions import sign_in, sign_out
 from models import User
 from models.base import utcnow
 
@@ -95,14 +95,11 @@ def password() -> str | Response | tuple[str, int]:
         if not check_password_hash(user.password_hash, form.current_password.data or ""):
             form.current_password.errors.append(_("The current password is wrong."))
             return render_template("auth/password.html", form=form)
-        try:
+        with refusal(form) as refused:
             # ends every session of the user, this one included ...
             change_password(user, form.new_password.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            form.new_password.errors = [*form.new_password.errors, error.message]
-            return render_template("auth/password.html", form=form), 422
-        sign_in(user)  # ... and this browser goes on in a new one
-        flash(_("Your password has been changed."), "success")
-        return redirect(url_for("main.home"))
+            sign_in(user)  # ... and this browser goes on in a new one
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.home"))
+        return render_template("auth/password.html", form=form), refused.status
     return render_template("auth/password.html", form=form)

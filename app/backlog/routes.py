@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -9,15 +10,15 @@ from wtforms import SelectChoice
 
 from app.backlog import bp
 from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
+from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
 from app.security import is_safe_redirect, roles, signed_in
-from app.services import backlog_queries as queries
-from app.services.backlog import (
+from app.services.backlog import queries
+from app.services.backlog.items import (
     ACTION_LABELS,
     STATUS_LABELS,
     ItemInput,
-    WrongRole,
     actions_for,
     can_edit_item,
     change_status,
@@ -33,10 +34,9 @@ from app.services.backlog import (
     save_rule,
     visible_items,
 )
-from app.services.errors import ServiceError, StaleEdit
-from app.services.my_work import MyWork, waiting_for
-from app.services.permissions import MANAGERS, visible_business_lines
+from app.services.backlog.my_work import MyWork, waiting_for
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import MANAGERS, visible_business_lines
 from assessments.prioritisation import Action
 from models import BusinessLine, Finding, ImprovementItem, QuickWinProject, Theme
 from models.base import utcnow
@@ -143,6 +143,11 @@ def _fill_choices(form: ItemForm) -> None:
     ]
 
 
+def _version(form: ItemForm | StatusForm | PlaceForm | RuleForm) -> int | None:
+    """The version the form was loaded at, to refuse saving over someone else's change."""
+    return int(form.version.data) if form.version.data else None
+
+
 def _input(form: ItemForm) -> ItemInput:
     return ItemInput(
         title=form.title.data or "",
@@ -158,14 +163,6 @@ def _input(form: ItemForm) -> ItemInput:
     )
 
 
-def _show_error(form: ItemForm, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    elif not isinstance(error, StaleEdit):
-        flash(error.message, "danger")
-
-
 @bp.route("/new", methods=["GET", "POST"], endpoint="new_item")
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @signed_in
@@ -178,26 +175,17 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
     if found is not None and request.method == "GET":
         form.business_line_id.data = found.business_line_id or 0
         form.owner_id.data = found.owner_id or 0
-    if form.validate_on_submit():
-        try:
-            found = save_item(
-                current_user,
-                found,
-                _input(form),
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _show_error(form, error)
-            stale = error.changes if isinstance(error, StaleEdit) else None
-            if stale is not None and found is not None:
-                found = db.session.get(ImprovementItem, found.id)
-                form.version.data = str(found.version) if found else ""
-            status = 409 if stale is not None else 422
-            return render_template("backlog/form.html", form=form, item=found, stale=stale), status
+    if not form.validate_on_submit():
+        return render_template("backlog/form.html", form=form, item=found, stale=None)
+    with refusal(form, stale_notice=True) as refused:
+        saved = save_item(current_user, found, _input(form), version=_version(form))
         flash(_("Improvement item saved."), "success")
-        return redirect(url_for("backlog.item", item_id=found.id))
-    return render_template("backlog/form.html", form=form, item=found, stale=None)
+        return redirect(url_for("backlog.item", item_id=saved.id))
+    if refused.stale is not None and found is not None:
+        form.version.data = str(found.version)  # saving again overwrites the changes shown
+    return render_template(
+        "backlog/form.html", form=form, item=found, stale=refused.stale
+    ), refused.status
 
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
@@ -207,26 +195,15 @@ def status(item_id: int) -> Response | tuple[str, int]:
     form = StatusForm()
     if not form.validate_on_submit() or form.action.data not in {a.value for a in Action}:
         abort(400)
-    try:
-        change_status(
-            current_user,
-            found,
-            Action(form.action.data),
-            form.reason.data or "",
-            version=int(form.version.data) if form.version.data else None,
+    with refusal():
+        action = Action(form.action.data)
+        change_status(current_user, found, action, form.reason.data or "", version=_version(form))
+        flash(_("Status changed to %(status)s.", status=STATUS_LABELS[found.status]), "success")
+        target = request.form.get("next")
+        return redirect(
+            target if is_safe_redirect(target) else url_for("backlog.item", item_id=found.id)
         )
-    except WrongRole as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return _render_item(get_visible_item_or_404(current_user, item_id)), 409
-    flash(_("Status changed to %(status)s.", status=STATUS_LABELS[found.status]), "success")
-    target = request.form.get("next")
-    return redirect(
-        target if is_safe_redirect(target) else url_for("backlog.item", item_id=found.id)
-    )
+    return _render_item(found), 409
 
 
 @bp.route("/<int:item_id>/place", methods=["POST"])
@@ -251,17 +228,8 @@ def place(item_id: int) -> Response:
         planned_start=found.planned_start,
         planned_end=found.planned_end,
     )
-    try:
-        save_item(
-            current_user,
-            found,
-            data,
-            version=int(form.version.data) if form.version.data else None,
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
+    with refusal():
+        save_item(current_user, found, data, version=_version(form))
         flash(_("“%(title)s” moved.", title=found.title), "success")
     return redirect(url_for("backlog.matrix"))
 
@@ -298,22 +266,26 @@ def from_theme(theme_id: int) -> Response:
 def rule() -> str | Response | tuple[str, int]:
     row = rule_setting()
     form = RuleForm(obj=row)
-    if form.validate_on_submit():
-        try:
-            count = save_rule(
-                current_user,
-                min_impact=form.min_impact.data or 0,
-                max_effort=form.max_effort.data or 0,
-                max_weeks=form.max_weeks.data or 0,
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            return render_template("backlog/rule.html", form=form, row=row), 409
-        flash(_("Quick-win rule saved: %(n)s items are candidates.", n=count), "success")
+    if not form.validate_on_submit():
+        return render_template("backlog/rule.html", form=form, row=row)
+    with refusal():
+        count = save_rule(
+            current_user,
+            min_impact=form.min_impact.data or 0,
+            max_effort=form.max_effort.data or 0,
+            max_weeks=form.max_weeks.data or 0,
+            version=_version(form),
+        )
+        flash(
+            ngettext(
+                "Quick-win rule saved: %(num)s item is a candidate.",
+                "Quick-win rule saved: %(num)s items are candidates.",
+                count,
+            ),
+            "success",
+        )
         return redirect(url_for("backlog.items", quick_win="1"))
-    return render_template("backlog/rule.html", form=form, row=row)
+    return render_template("backlog/rule.html", form=form, row=row), 409
 
 
 @bp.app_template_global("my_work")

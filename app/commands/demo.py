@@ -8,8 +8,8 @@ import click
 from flask.cli import with_appcontext
 from flask_migrate import downgrade, upgrade
 
+from app.demo import organisation as demo
 from app.extensions import db
-from app.services import demo
 
 
 @click.command("demo")

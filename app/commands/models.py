@@ -10,16 +10,13 @@ from typing import Any, NoReturn
 import click
 from flask.cli import with_appcontext
 
-from assessments.maturity_model import (
-    MaturityModel,
-    ModelError,
+from assessments.maturity_model.index import (
     UnknownModelError,
     builtin_model_keys,
     load_builtin_model,
-    load_model_file,
-    model_to_dict,
-    validate_model_file,
 )
+from assessments.maturity_model.model import MaturityModel, model_to_dict
+from assessments.maturity_model.validator import ModelError, load_model_file, validate_model_file
 from assessments.scoring import result_to_dict, score_assessment, validate_ratings
 
 FORMAT = click.option(
@@ -48,7 +45,7 @@ def find_model(key: str) -> MaturityModel:
     except UnknownModelError:
         pass
     try:
-        from app.services.model_store import latest_stored, parsed
+        from app.services.assessments.model_store import latest_stored, parsed
 
         stored = latest_stored(key)
     except Exception:  # no database yet: only built-in models exist
@@ -116,8 +113,8 @@ def show_command(key: str, output_format: str) -> None:
 def import_command(path: Path) -> None:
     """Load a model file (a new model or a new version) into the database."""
     from app.extensions import db
+    from app.services.assessments.model_store import store_model
     from app.services.errors import ServiceError
-    from app.services.model_store import store_model
 
     try:
         model = load_model_file(path)

@@ -7,6 +7,7 @@ import io
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -14,12 +15,11 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField
 
 from app.cycles import bp
-from app.extensions import db
+from app.errors import refusal
 from app.i18n import current_locale_code
 from app.security import roles, signed_in
-from app.services import assessment_excel as excel
-from app.services.assessment_access import can_fill_assessment, get_visible_assessment_or_404
-from app.services.errors import ServiceError, StaleEdit
+from app.services.assessments import excel
+from app.services.assessments.access import can_fill_assessment, get_visible_assessment_or_404
 from models import Assessment, Role
 
 
@@ -74,13 +74,21 @@ def excel_import(assessment_id: int) -> str | Response | tuple[str, int]:
         return _render(item, form), 200 if not form.errors else 422
     limit = excel.import_limits().max_bytes
     data = form.file.data.read(limit + 1)
-    try:
+    with refusal(show=False) as refused:
         outcome = excel.import_assessment(current_user, item, data, overwrite=form.overwrite.data)
-    except excel.ExcelImportError as error:
-        db.session.rollback()
-        return _render(_reload(assessment_id), form, problems=error.problems), 422
-    except StaleEdit as error:
-        db.session.rollback()
+        flash(
+            # Translators: rows is "N rows", changed is "N practices changed".
+            _(
+                "Imported %(rows)s; %(changed)s.",
+                rows=ngettext("%(num)s row", "%(num)s rows", outcome.rows),
+                changed=ngettext(
+                    "%(num)s practice changed", "%(num)s practices changed", outcome.changed
+                ),
+            ),
+            "success",
+        )
+        return redirect(url_for("cycles.assessment", assessment_id=item.id))
+    if refused.stale is not None:
         flash(
             _(
                 "Someone saved this assessment after your file was exported. Nothing was "
@@ -89,21 +97,6 @@ def excel_import(assessment_id: int) -> str | Response | tuple[str, int]:
             ),
             "warning",
         )
-        return _render(_reload(assessment_id), form, stale=error.changes), 409
-    except ServiceError as error:
-        db.session.rollback()
-        return _render(_reload(assessment_id), form, problems=[error.message]), 422
-    flash(
-        _(
-            "Imported %(rows)s rows; %(changed)s practices changed.",
-            rows=outcome.rows,
-            changed=outcome.changed,
-        ),
-        "success",
-    )
-    return redirect(url_for("cycles.assessment", assessment_id=item.id))
-
-
-def _reload(assessment_id: int) -> Assessment:
-    """The assessment as saved, after the failed import was rolled back."""
-    return get_visible_assessment_or_404(current_user, assessment_id)
+        return _render(item, form, stale=refused.stale), 409
+    problems = getattr(refused.error, "problems", [refused.message])
+    return _render(item, form, problems=problems), 422

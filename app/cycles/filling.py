@@ -11,17 +11,16 @@ from werkzeug.wrappers import Response
 
 from app.cycles import bp
 from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
-from app.extensions import db
+from app.errors import refusal
 from app.i18n import current_locale_code
 from app.security import roles, signed_in
-from app.services import assessments as service
-from app.services.assessment_access import (
+from app.services.assessments import workflow as service
+from app.services.assessments.access import (
     can_fill_assessment,
     can_review_assessment,
     get_visible_assessment_or_404,
 )
-from app.services.errors import ServiceError, StaleEdit
-from assessments.maturity_model import ProcessArea
+from assessments.maturity_model.model import ProcessArea
 from models import Assessment, Role
 
 FIELDS = ("rating", "evidence", "links", "comment", "na_reason")
@@ -123,35 +122,24 @@ def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
         return _render_area(
             item, area, values=values, version=expected or item.version, problems=problems
         ), 422
-    try:
+    with refusal(show=False) as refused:
         service.save_ratings(current_user, item, _inputs(values), expected_version=expected)
-    except StaleEdit as error:
-        db.session.rollback()
-        item = get_visible_assessment_or_404(current_user, assessment_id)
-        flash(error.message, "warning")
-        return _render_area(
-            item, area, values=values, version=item.version, stale=error.changes
-        ), 409
-    except ServiceError as error:
-        db.session.rollback()
-        item = get_visible_assessment_or_404(current_user, assessment_id)
-        problems = {error.field: error.message} if error.field else {}
-        if not error.field:
-            flash(error.message, "danger")
-        return _render_area(item, area, values=values, version=item.version, problems=problems), 422
-    flash(_("Draft saved for %(area)s.", area=area.code), "success")
-    return redirect(url_for("cycles.area", assessment_id=item.id, code=area.code))
+        flash(_("Draft saved for %(area)s.", area=area.code), "success")
+        return redirect(url_for("cycles.area", assessment_id=item.id, code=area.code))
+    # A practice's error stands next to the practice; a stale edit lists what changed.
+    problems = {refused.field: refused.message} if refused.field else {}
+    if not problems:
+        flash(refused.message, "warning" if refused.stale is not None else "danger")
+    return _render_area(
+        item, area, values=values, version=item.version, problems=problems, stale=refused.stale
+    ), refused.status
 
 
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["POST"])
 @roles(Role.DIRECTOR)
 def submit(assessment_id: int) -> Response:
     item = get_visible_assessment_or_404(current_user, assessment_id)
-    try:
+    with refusal():
         service.submit(current_user, item)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
         flash(_("Assessment submitted to the PMO for review."), "success")
     return redirect(url_for("cycles.assessment", assessment_id=assessment_id))

@@ -10,12 +10,12 @@ from werkzeug.wrappers import Response
 
 from app.cycles import bp
 from app.cycles.forms import ModelUploadForm
+from app.errors import refusal
 from app.extensions import db
 from app.security import roles
+from app.services.assessments.model_store import available_models, parsed, store_model
 from app.services.audit import record_change
-from app.services.errors import ServiceError
-from app.services.model_store import available_models, parsed, store_model
-from assessments.maturity_model import (
+from assessments.maturity_model.validator import (
     MAX_MODEL_FILE_BYTES,
     Problem,
     load_model_text,
@@ -88,18 +88,15 @@ def import_model() -> str | Response | tuple[str, int]:
     if problems:
         return _render(form, problems), 422
     model = load_model_text(text)
-    try:
+    with refusal(form):
         row = store_model(model, text)
-    except ServiceError as error:
-        db.session.rollback()
-        form.file.errors = [*form.file.errors, error.message]
-        return _render(form), 422
-    record_change(
-        current_user,
-        "import",
-        row,
-        new={"key": row.key, "version": row.version, "process_areas": len(model.process_areas)},
-        label=row.label,
-    )
-    flash(_("Model %(label)s imported.", label=row.label), "success")
-    return redirect(url_for("cycles.models"))
+        record_change(
+            current_user,
+            "import",
+            row,
+            new={"key": row.key, "version": row.version, "process_areas": len(model.process_areas)},
+            label=row.label,
+        )
+        flash(_("Model %(label)s imported.", label=row.label), "success")
+        return redirect(url_for("cycles.models"))
+    return _render(form), 422

@@ -10,8 +10,8 @@ from flask_login import current_user
 from app.cycles import bp
 from app.i18n import current_locale_code
 from app.security import signed_in
-from app.services.assessment_access import get_visible_assessment_or_404
-from app.services.assessment_results import radar_of, results_of
+from app.services.assessments.access import get_visible_assessment_or_404
+from app.services.assessments.results import radar_of, results_of
 
 
 @bp.route("/assessments/<int:assessment_id>/results")
@@ -37,4 +37,5 @@ def results_radar(assessment_id: int) -> Response:
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["Vary"] = "Cookie"
     response.set_etag(hashlib.sha256(svg.encode()).hexdigest()[:32])
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response

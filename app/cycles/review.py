@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.cycles import bp
 from app.cycles.forms import RATING_LABELS, ReviewForm
-from app.extensions import db
+from app.errors import refusal
 from app.i18n import current_locale_code
 from app.security import roles
-from app.services import assessments as service
-from app.services.assessment_access import can_review_assessment, get_visible_assessment_or_404
-from app.services.errors import ServiceError
-from app.services.permissions import MANAGERS
+from app.services.assessments import workflow as service
+from app.services.assessments.access import can_review_assessment, get_visible_assessment_or_404
+from app.services.visibility import MANAGERS
 from models import Assessment
 
 
@@ -47,25 +47,20 @@ def review(assessment_id: int) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render(item, form, comments), 422
     action = request.form.get("action")
-    try:
+    if action not in ("validate", "return"):
+        flash(_("Choose to validate or to return the assessment."), "danger")
+        return _render(item, form, comments), 422
+    with refusal(form):
         if action == "validate":
             findings = service.validate(current_user, item)
-            message = _(
-                "Assessment validated: it is frozen now; %(n)s gap findings recorded.",
-                n=len(findings),
+            message = ngettext(
+                "Assessment validated: it is frozen now; %(num)s gap finding recorded.",
+                "Assessment validated: it is frozen now; %(num)s gap findings recorded.",
+                len(findings),
             )
-        elif action == "return":
+        else:
             service.return_for_changes(current_user, item, form.comment.data or "", comments)
             message = _("Assessment returned to the director with your comments.")
-        else:
-            raise ServiceError(_("Choose to validate or to return the assessment."))
-    except ServiceError as error:
-        db.session.rollback()
-        item = get_visible_assessment_or_404(current_user, assessment_id)
-        if error.field == "comment":
-            form.comment.errors = [*form.comment.errors, error.message]
-        else:
-            flash(error.message, "danger")
-        return _render(item, form, comments), 422
-    flash(message, "success")
-    return redirect(url_for("cycles.assessment", assessment_id=assessment_id))
+        flash(message, "success")
+        return redirect(url_for("cycles.assessment", assessment_id=assessment_id))
+    return _render(item, form, comments), 422

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
@@ -12,19 +13,17 @@ from werkzeug.wrappers import Response
 
 from app.cycles import bp
 from app.cycles.forms import DEFAULT_TARGET, TARGET_LEVELS, CycleForm
+from app.errors import refusal
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles
-from app.services import assessments as service
-from app.services.assessment_access import visible_assessments
-from app.services.errors import ServiceError
-from app.services.model_store import available_models, parsed
-from app.services.permissions import MANAGERS
+from app.services.assessments import workflow as service
+from app.services.assessments.access import visible_assessments
+from app.services.assessments.model_store import available_models, parsed
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import MANAGERS, READERS
 from models import Assessment, BusinessLine, Cycle, CycleStatus, Role, StoredModel
-
-READERS = (*MANAGERS, Role.LEADERSHIP)
 
 
 def _cycle_or_404(cycle_id: int) -> Cycle:
@@ -34,7 +33,7 @@ def _cycle_or_404(cycle_id: int) -> Cycle:
     return cycle
 
 
-def _cycles_statement(q: str, status: str) -> Select[tuple[Cycle]]:
+def _cycles_statement(q: str, status: str) -> Select[Cycle]:
     stmt = select(Cycle).options(selectinload(Cycle.model), selectinload(Cycle.targets))
     if q:
         stmt = stmt.where(Cycle.name.icontains(q, autoescape=True))
@@ -135,7 +134,7 @@ def _scope_codes(form: CycleForm) -> list[str] | None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles(*MANAGERS)
-def new_cycle() -> str | Response:
+def new_cycle() -> str | Response | tuple[str, int]:
     models = available_models()
     lines = list(
         db.session.scalars(
@@ -164,7 +163,8 @@ def new_cycle() -> str | Response:
         scope = _scope_codes(form)
         model = next((m for m in models if m.id == form.model.data), None)
         if scope is not None and model is not None:
-            try:
+            # The business-line table shows the errors about lines and targets itself.
+            with refusal(form, show=False) as refused:
                 cycle = service.create_cycle(
                     current_user,
                     name=form.name.data or "",
@@ -174,15 +174,15 @@ def new_cycle() -> str | Response:
                     targets=targets,
                     scope=scope or None,
                 )
-            except ServiceError as error:
-                db.session.rollback()
-                lines_error = _place_error(form, error)
-            else:
                 flash(
                     _("Cycle %(name)s created. Open it to start the assessments.", name=cycle.name),
                     "success",
                 )
                 return redirect(url_for("cycles.cycle", cycle_id=cycle.id))
+            if refused.field in ("business_lines", "targets"):
+                lines_error = refused.message
+            else:
+                refused.show_error()
     return render_template(
         "cycles/new.html",
         form=form,
@@ -196,18 +196,6 @@ def new_cycle() -> str | Response:
 
 def _model_name(model: StoredModel) -> str:
     return model.name_zh if current_locale_code() == "zh_CN" else model.name_en
-
-
-def _place_error(form: CycleForm, error: ServiceError) -> str | None:
-    """Put a service error next to its field; the business-line table shows its own."""
-    if error.field in ("business_lines", "targets"):
-        return error.message
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-        return None
-    flash(error.message, "danger")
-    return None
 
 
 @bp.route("/<int:cycle_id>")
@@ -245,13 +233,16 @@ def cycle(cycle_id: int) -> str:
 @roles(*MANAGERS)
 def open_cycle(cycle_id: int) -> Response:
     cycle = _cycle_or_404(cycle_id)
-    try:
+    with refusal():
         created = service.open_cycle(current_user, cycle)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        flash(_("Cycle opened: %(n)s assessments created.", n=len(created)), "success")
+        flash(
+            ngettext(
+                "Cycle opened: %(num)s assessment created.",
+                "Cycle opened: %(num)s assessments created.",
+                len(created),
+            ),
+            "success",
+        )
     return redirect(url_for("cycles.cycle", cycle_id=cycle_id))
 
 
@@ -259,11 +250,7 @@ def open_cycle(cycle_id: int) -> Response:
 @roles(*MANAGERS)
 def close_cycle(cycle_id: int) -> Response:
     cycle = _cycle_or_404(cycle_id)
-    try:
+    with refusal():
         service.close_cycle(current_user, cycle)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
         flash(_("Cycle closed: its assessments can no longer change."), "success")
     return redirect(url_for("cycles.cycle", cycle_id=cycle_id))

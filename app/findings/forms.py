@@ -6,8 +6,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.services.findings import MAX_TEXT
-from app.surveys.forms import FREQUENCY_LABELS, TOO_LONG
+from app.services.findings.labels import FREQUENCY_LABELS, TOO_LONG
+from app.services.findings.records import MAX_TEXT
 
 
 class FindingForm(FlaskForm):

@@ -6,38 +6,32 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from app.errors import refusal
 from app.extensions import db
 from app.findings import bp
 from app.findings.forms import FindingForm, ImportForm
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles, signed_in
-from app.services.errors import ServiceError
-from app.services.findings import (
+from app.services.findings.files import export_workbook, import_findings
+from app.services.findings.labels import CATEGORY_LABELS, FREQUENCY_LABELS, SOURCE_LABELS
+from app.services.findings.records import (
     FindingFilter,
     add_manual_finding,
     area_names,
     filtered_findings,
     reference_model,
 )
-from app.services.findings_io import ImportFailed, export_workbook, import_findings
-from app.services.permissions import MANAGERS, visible_business_lines
-from app.surveys.forms import CATEGORY_LABELS, FREQUENCY_LABELS
+from app.services.visibility import MANAGERS, visible_business_lines
 from models import BusinessLine, Cycle, Finding
 
-SOURCE_LABELS = {
-    "gap": _l("Assessment gap"),
-    "survey": _l("Survey"),
-    "import": _l("Import"),
-    "manual": _l("Interview note"),
-}
 MAX_EXPORT_ROWS = 50_000
 
 
@@ -124,28 +118,23 @@ def new_finding() -> str | Response | tuple[str, int]:
     form.process_area.choices = [SelectChoice("", "—")] + [
         SelectChoice(code, name) for code, name in areas.items()
     ]
-    if form.validate_on_submit():
-        try:
-            add_manual_finding(
-                current_user,
-                text=form.text.data or "",
-                business_line_id=form.business_line.data,
-                severity=form.severity.data or 0,
-                cycle_id=form.cycle.data or None,
-                process_area=form.process_area.data or None,
-                category=form.category.data,
-                frequency=form.frequency.data or None,
-                known_areas=frozenset(areas),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            return render_template("findings/form.html", form=form), 422
+    if not form.validate_on_submit():
+        return render_template("findings/form.html", form=form), 422 if form.errors else 200
+    with refusal(form):
+        add_manual_finding(
+            current_user,
+            text=form.text.data or "",
+            business_line_id=form.business_line.data,
+            severity=form.severity.data or 0,
+            cycle_id=form.cycle.data or None,
+            process_area=form.process_area.data or None,
+            category=form.category.data,
+            frequency=form.frequency.data or None,
+            known_areas=frozenset(areas),
+        )
         flash(_("Finding added."), "success")
         return redirect(url_for("findings.findings", source="manual"))
-    return render_template("findings/form.html", form=form), 422 if form.errors else 200
+    return render_template("findings/form.html", form=form), 422
 
 
 @bp.route("/findings/import", methods=["GET", "POST"])
@@ -153,24 +142,23 @@ def new_finding() -> str | Response | tuple[str, int]:
 def import_file() -> str | Response | tuple[str, int]:
     form = ImportForm()
     form.cycle.choices = _cycle_choices()
-    if form.validate_on_submit():
-        upload = form.file.data
-        areas = frozenset(area_names(reference_model(), "en"))
-        try:
-            count = import_findings(
-                current_user,
-                upload.filename or "",
-                upload.read(),
-                known_areas=areas,
-                cycle_id=form.cycle.data or None,
-            )
-        except ImportFailed as failed:
-            db.session.rollback()
-            return render_template("findings/import.html", form=form, errors=failed.errors), 422
-        flash(_("%(n)s findings imported.", n=count), "success")
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("findings/import.html", form=form, errors=[]), status
+    upload = form.file.data
+    areas = frozenset(area_names(reference_model(), "en"))
+    with refusal(show=False) as refused:  # the page lists every row's problem itself
+        count = import_findings(
+            current_user,
+            upload.filename or "",
+            upload.read(),
+            known_areas=areas,
+            cycle_id=form.cycle.data or None,
+        )
+        flash(ngettext("%(num)s finding imported.", "%(num)s findings imported.", count), "success")
         return redirect(url_for("findings.findings", source="import"))
-    status = 422 if form.errors else 200
-    return render_template("findings/import.html", form=form, errors=[]), status
+    errors = getattr(refused.error, "errors", [])
+    return render_template("findings/import.html", form=form, errors=errors), 422
 
 
 @bp.route("/findings/<int:finding_id>")

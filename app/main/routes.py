@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 from app.extensions import db
 from app.main import bp
 from app.security import is_safe_redirect, public, signed_in
-from app.services.assessment_access import assessments_to_fill, count_waiting_review
-from app.services.permissions import MANAGERS, visible_business_lines
+from app.services.assessments.access import assessments_to_fill, count_waiting_review
+from app.services.visibility import MANAGERS, visible_business_lines
 from models import LOCALES, BusinessLine, Role, User
 
 

@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -62,13 +61,3 @@ class UserForm(FlaskForm):
     )
     business_lines = SelectMultipleField(_l("Business lines (directors)"), coerce=int)
     version = HiddenField()
-
-
-class SearchForm(FlaskForm):
-    """GET search box; no CSRF needed for a read-only query."""
-
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    page = IntegerField(default=1, validators=[Optional()])

@@ -8,45 +8,34 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from app.errors import Refusal, refusal
 from app.extensions import db
 from app.org import bp
 from app.org.forms import BusinessLineForm, UserForm
 from app.pagination import paginate
 from app.security import roles, signed_in
-from app.services.errors import ServiceError, StaleEdit
 from app.services.org import save_business_line, save_user
-from app.services.permissions import (
+from app.services.permissions import can_manage_user
+from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import (
     MANAGERS,
-    can_manage_user,
     get_visible_business_line_or_404,
     visible_business_lines,
 )
-from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from models import BusinessLine, Role, User
 
 
-def _show_service_error(form: BusinessLineForm | UserForm, error: ServiceError) -> None:
-    if isinstance(error, StaleEdit):
-        return  # the form shows the stale notice with the values saved meanwhile
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
-
-def _refresh_version(
-    form: BusinessLineForm | UserForm, obj: BusinessLine | User | None, error: ServiceError
+def _refused_save(
+    form: BusinessLineForm | UserForm, obj: BusinessLine | User | None, refused: Refusal
 ) -> dict[str, dict[str, object]] | None:
     """After a stale save, keep what was typed and arm the form with the current version,
     so saving again is a deliberate overwrite of the changes shown."""
-    if not isinstance(error, StaleEdit) or obj is None:
-        return None
-    form.version.data = str(obj.version)
-    return error.changes
+    if refused.stale is not None and obj is not None:
+        form.version.data = str(obj.version)
+    return refused.stale
 
 
-def _business_lines_statement(q: str) -> Select[tuple[BusinessLine]]:
+def _business_lines_statement(q: str) -> Select[BusinessLine]:
     stmt = visible_business_lines(current_user).options(selectinload(BusinessLine.directors))
     if q:
         stmt = stmt.where(
@@ -100,7 +89,7 @@ def _director_choices() -> list[SelectChoice]:
 @bp.route("/business-lines/new", methods=["GET", "POST"], endpoint="new_business_line")
 @bp.route("/business-lines/<int:business_line_id>/edit", methods=["GET", "POST"])
 @roles(*MANAGERS)
-def edit_business_line(business_line_id: int | None = None) -> str | Response:
+def edit_business_line(business_line_id: int | None = None) -> str | Response | tuple[str, int]:
     line = db.session.get(BusinessLine, business_line_id) if business_line_id else None
     if business_line_id and line is None:
         abort(404)
@@ -108,31 +97,28 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response:
     form.directors.choices = _director_choices()
     if line is not None and request.method == "GET":
         form.directors.data = [d.id for d in line.directors]
-    if form.validate_on_submit():
-        try:
-            line = save_business_line(
-                current_user,
-                line,
-                code=form.code.data or "",
-                name=form.name.data or "",
-                description=form.description.data or "",
-                active=form.active.data,
-                director_ids=form.directors.data or [],
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _show_service_error(form, error)
-            stale = _refresh_version(form, line, error)
-            return render_template(
-                "org/business_line_form.html", form=form, line=line, stale=stale
-            ), 409 if stale is not None else 422
-        flash(_("Business line %(code)s saved.", code=line.code), "success")
-        return redirect(url_for("org.business_line", business_line_id=line.id))
-    return render_template("org/business_line_form.html", form=form, line=line, stale=None)
+    if not form.validate_on_submit():
+        return render_template("org/business_line_form.html", form=form, line=line, stale=None)
+    with refusal(form, stale_notice=True) as refused:
+        saved = save_business_line(
+            current_user,
+            line,
+            code=form.code.data or "",
+            name=form.name.data or "",
+            description=form.description.data or "",
+            active=form.active.data,
+            director_ids=form.directors.data or [],
+            version=int(form.version.data) if form.version.data else None,
+        )
+        flash(_("Business line %(code)s saved.", code=saved.code), "success")
+        return redirect(url_for("org.business_line", business_line_id=saved.id))
+    stale = _refused_save(form, line, refused)
+    return render_template(
+        "org/business_line_form.html", form=form, line=line, stale=stale
+    ), refused.status
 
 
-def _users_statement(q: str, role: str) -> Select[tuple[User]]:
+def _users_statement(q: str, role: str) -> Select[User]:
     stmt = select(User).options(selectinload(User.business_lines))
     if q:
         stmt = stmt.where(
@@ -185,7 +171,7 @@ def export_users() -> Response:
 @bp.route("/users/new", methods=["GET", "POST"], endpoint="new_user")
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles(*MANAGERS)
-def edit_user(user_id: int | None = None) -> str | Response:
+def edit_user(user_id: int | None = None) -> str | Response | tuple[str, int]:
     user = db.session.get(User, user_id) if user_id else None
     if (user_id and user is None) or not can_manage_user(current_user, user):
         abort(404 if user is None and user_id else 403)
@@ -199,27 +185,22 @@ def edit_user(user_id: int | None = None) -> str | Response:
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
         form.business_lines.data = [bl.id for bl in user.business_lines]
-    if form.validate_on_submit():
-        try:
-            user = save_user(
-                current_user,
-                user,
-                email=form.email.data or "",
-                display_name=form.display_name.data or "",
-                role=Role(form.role.data),
-                locale=form.locale.data or "zh_CN",
-                active=form.active.data,
-                password=form.password.data or None,
-                business_line_ids=form.business_lines.data or [],
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _show_service_error(form, error)
-            stale = _refresh_version(form, user, error)
-            return render_template(
-                "org/user_form.html", form=form, user=user, stale=stale
-            ), 409 if stale is not None else 422
-        flash(_("Account %(email)s saved.", email=user.email), "success")
+    if not form.validate_on_submit():
+        return render_template("org/user_form.html", form=form, user=user, stale=None)
+    with refusal(form, stale_notice=True) as refused:
+        saved = save_user(
+            current_user,
+            user,
+            email=form.email.data or "",
+            display_name=form.display_name.data or "",
+            role=Role(form.role.data),
+            locale=form.locale.data or "zh_CN",
+            active=form.active.data,
+            password=form.password.data or None,
+            business_line_ids=form.business_lines.data or [],
+            version=int(form.version.data) if form.version.data else None,
+        )
+        flash(_("Account %(email)s saved.", email=saved.email), "success")
         return redirect(url_for("org.users"))
-    return render_template("org/user_form.html", form=form, user=user, stale=None)
+    stale = _refused_save(form, user, refused)
+    return render_template("org/user_form.html", form=form, user=user, stale=stale), refused.status

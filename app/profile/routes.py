@@ -6,16 +6,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from app.auth.sessions import current_session_id, session_timeouts, sign_out
+from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
 from app.profile import bp
 from app.profile.forms import NewTokenForm, RevokeTokenForm
 from app.security import signed_in
 from app.services.audit import record_change
-from app.services.errors import ServiceError
 from app.services.sessions import end_user_sessions, revoke_session, user_sessions
 from app.services.tokens import create_token, revoke_token
+from app.sessions import current_session_id, session_timeouts, sign_out
 from models import ApiToken, UserSession
 
 
@@ -40,14 +40,11 @@ def tokens() -> str | tuple[str, int]:
     form = NewTokenForm()
     if not form.validate_on_submit():
         return (_render(form), 422) if form.is_submitted() else _render(form)
-    try:
+    with refusal(form):
         _row, token = create_token(current_user, current_user, form.name.data or "")
-    except ServiceError as error:
-        db.session.rollback()
-        form.name.errors = [*form.name.errors, error.message]
-        return _render(form), 422
-    flash(_("Token created. Copy it now: it will not be shown again."), "success")
-    return _render(NewTokenForm(formdata=None), new_token=token), 201
+        flash(_("Token created. Copy it now: it will not be shown again."), "success")
+        return _render(NewTokenForm(formdata=None), new_token=token), 201
+    return _render(form), 422
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -40,7 +41,10 @@ class KpiForm(FlaskForm):
 class MeasurementForm(FlaskForm):
     kpi_id = SelectField(_l("KPI"), coerce=int)
     measured_on = DateField(_l("Date"), validators=[DataRequired()])
-    value = FloatField(_l("Value"), validators=[InputRequired(message=_l("Enter a number."))])
+    value = FloatField(
+        lazy_pgettext("KPI measurement", "Value"),
+        validators=[InputRequired(message=_l("Enter a number."))],
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 

@@ -1,26 +1,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
 from app.quickwins import bp
 from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
 from app.security import roles, signed_in
-from app.services import quickwins as service
-from app.services.backlog import get_visible_item_or_404, owner_choices
-from app.services.errors import ServiceError
-from app.services.kpi_chart import before_after_svg
-from app.services.permissions import MANAGERS
+from app.services.backlog import quickwins as service
+from app.services.backlog.items import get_visible_item_or_404, owner_choices
+from app.services.backlog.kpi_chart import before_after_svg
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
+from app.services.visibility import MANAGERS
 from assessments.kpi import Direction
 from models import Kpi, QuickWinProject
 
@@ -47,7 +49,7 @@ def _manageable_or_403(project_id: int) -> QuickWinProject:
     return project
 
 
-def _projects_statement() -> Select[tuple[QuickWinProject]]:
+def _projects_statement() -> Select[QuickWinProject]:
     return (
         service.visible_projects(current_user)
         .options(
@@ -105,32 +107,25 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         form.goal.data = item.title
         form.start.data = item.planned_start or service.today()
         form.end.data = item.planned_end or form.start.data + timedelta(weeks=8)
-    if form.validate_on_submit():
-        try:
-            project = service.promote(
-                current_user,
-                item,
-                goal=form.goal.data or "",
-                scope=form.scope.data or "",
-                owner_id=form.owner_id.data or None,
-                start=form.start.data,
-                end=form.end.data,
-                team=form.team.data or "",
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "danger")
-            return render_template("quickwins/promote.html", form=form, item=item), 422
+    if not form.validate_on_submit():
+        return render_template("quickwins/promote.html", form=form, item=item)
+    with refusal(form):
+        project = service.promote(
+            current_user,
+            item,
+            goal=form.goal.data or "",
+            scope=form.scope.data or "",
+            owner_id=form.owner_id.data or None,
+            start=form.start.data,
+            end=form.end.data,
+            team=form.team.data or "",
+        )
         flash(_("Quick-win project started. Add its KPIs."), "success")
         return redirect(url_for("quickwins.project", project_id=project.id))
-    return render_template("quickwins/promote.html", form=form, item=item)
+    return render_template("quickwins/promote.html", form=form, item=item), 422
 
 
-def _render_project(project: QuickWinProject, code: int = 200, **forms: object) -> tuple[str, int]:
+def _render_project(project: QuickWinProject, code: int = 200, **forms: Any) -> tuple[str, int]:
     measurement = forms.pop("measurement_form", None) or MeasurementForm()
     measurement.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
     views = service.project_views(project)
@@ -164,35 +159,24 @@ def chart(project_id: int) -> Response:
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
-def _field_error(form: object, error: ServiceError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
-
 @bp.route("/<int:project_id>/kpis", methods=["POST"])
 @signed_in
 def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = KpiForm()
-    if form.validate_on_submit():
-        try:
-            service.add_kpi(
-                current_user,
-                project,
-                name=form.name.data or "",
-                unit=form.unit.data or "",
-                direction=Direction(form.direction.data),
-                baseline=form.baseline.data,
-                target=form.target.data,
-                source=form.source.data or "",
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 422, kpi_form=form)
+    if not form.validate_on_submit():
+        return _render_project(project, 422, kpi_form=form)
+    with refusal(form):
+        service.add_kpi(
+            current_user,
+            project,
+            name=form.name.data or "",
+            unit=form.unit.data or "",
+            direction=Direction(form.direction.data),
+            baseline=form.baseline.data,
+            target=form.target.data,
+            source=form.source.data or "",
+        )
         flash(_("KPI added."), "success")
         return redirect(url_for("quickwins.project", project_id=project_id))
     return _render_project(project, 422, kpi_form=form)
@@ -204,22 +188,20 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = MeasurementForm()
     form.kpi_id.choices = [SelectChoice(k.id, k.name) for k in project.kpis]
-    if form.validate_on_submit():
-        kpi = db.session.get(Kpi, form.kpi_id.data)
-        try:
-            if kpi is None or kpi.project_id != project.id:
-                raise ServiceError(_("Choose a KPI of this project."), "kpi_id")
-            service.add_measurement(
-                current_user,
-                kpi,
-                measured_on=form.measured_on.data,
-                value=form.value.data,
-                note=form.note.data or "",
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 422, measurement_form=form)
+    if not form.validate_on_submit():
+        return _render_project(project, 422, measurement_form=form)
+    kpi = db.session.get(Kpi, form.kpi_id.data)
+    if kpi is None or kpi.project_id != project.id:
+        form.kpi_id.errors = [_("Choose a KPI of this project.")]
+        return _render_project(project, 422, measurement_form=form)
+    with refusal(form):
+        service.add_measurement(
+            current_user,
+            kpi,
+            measured_on=form.measured_on.data,
+            value=form.value.data,
+            note=form.note.data or "",
+        )
         flash(_("Measurement saved."), "success")
         return redirect(url_for("quickwins.project", project_id=project_id))
     return _render_project(project, 422, measurement_form=form)
@@ -230,22 +212,17 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
 def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            count = service.import_measurements(current_user, project, form.file.data.read())
-        except service.ImportRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
-            return _render_project(
-                _project_or_404(project_id), 422, import_form=form, problems=refused.problems
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 422, import_form=form)
-        flash(_("%(n)s measurements imported.", n=count), "success")
+    if not form.validate_on_submit():
+        return _render_project(project, 422, import_form=form)
+    with refusal(form) as refused:
+        count = service.import_measurements(current_user, project, form.file.data.read())
+        flash(
+            ngettext("%(num)s measurement imported.", "%(num)s measurements imported.", count),
+            "success",
+        )
         return redirect(url_for("quickwins.project", project_id=project_id))
-    return _render_project(project, 422, import_form=form)
+    problems = getattr(refused.error, "problems", None)
+    return _render_project(project, 422, import_form=form, problems=problems)
 
 
 @bp.route("/<int:project_id>/close", methods=["POST"])
@@ -253,21 +230,18 @@ def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
 def close(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     project = _manageable_or_403(project_id)
     form = CloseForm()
-    if form.validate_on_submit():
-        try:
-            service.close_project(
-                current_user,
-                project,
-                achieved=form.achieved.data,
-                benefit_text=form.benefit_text.data or "",
-                benefit_numbers=form.benefit_numbers.data or "",
-                lessons_learned=form.lessons_learned.data or "",
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_project(_project_or_404(project_id), 409, close_form=form)
+    if not form.validate_on_submit():
+        return _render_project(project, 422, close_form=form)
+    with refusal(form):
+        service.close_project(
+            current_user,
+            project,
+            achieved=form.achieved.data,
+            benefit_text=form.benefit_text.data or "",
+            benefit_numbers=form.benefit_numbers.data or "",
+            lessons_learned=form.lessons_learned.data or "",
+            version=int(form.version.data) if form.version.data else None,
+        )
         flash(_("Project closed; it now appears on the showcase."), "success")
         return redirect(url_for("quickwins.project", project_id=project_id))
-    return _render_project(project, 422, close_form=form)
+    return _render_project(project, 409, close_form=form)

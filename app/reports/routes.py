@@ -5,33 +5,31 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import replace
+from typing import Any
 
 from flask import Response, abort, render_template, request, send_file
 from flask_login import current_user
 
 from app.i18n import current_locale_code
 from app.reports import bp
-from app.security import roles
-from app.services.permissions import get_visible_business_line_or_404
-from app.services.report_charts import CHART_NAMES, FORMATS, chart_names_with_data
-from app.services.report_documents import chart_bytes, describe, pdf_file, xlsx_file
-from app.services.report_exports import TABLE_KEYS, report_tables, table_csv
-from app.services.reports import LineOption, Report, ReportFilters, build_report
-from models import Role
+from app.security import roles, signed_in
+from app.services.reports.build import LineOption, Report, ReportFilters, build_report
+from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
+from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
+from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
+from app.services.visibility import READERS, get_visible_business_line_or_404
 
-READERS = (Role.ADMIN, Role.PMO, Role.LEADERSHIP)
-EVERYONE = (*READERS, Role.DIRECTOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters(**fixed: object) -> ReportFilters:
+def _filters(**fixed: Any) -> ReportFilters:
     """Filters from the query string; a business line the user may not see is a 404."""
     filters = ReportFilters(
         cycle_id=request.args.get("cycle", type=int),
         business_line_id=request.args.get("business_line", type=int),
         model_key=(request.args.get("model") or "").strip()[:64] or None,
     )
-    filters = replace(filters, **fixed)  # type: ignore[arg-type]
+    filters = replace(filters, **fixed)
     if filters.business_line_id is not None:
         get_visible_business_line_or_404(current_user, filters.business_line_id)
     return filters
@@ -67,7 +65,7 @@ def company() -> str:
 
 
 @bp.route("/business-lines/<int:business_line_id>")
-@roles(*EVERYONE)
+@signed_in
 def business_line(business_line_id: int) -> str:
     report = build_report(current_user, _filters(business_line_id=business_line_id))
     line = _line(report, business_line_id)
@@ -75,7 +73,7 @@ def business_line(business_line_id: int) -> str:
 
 
 @bp.route("/charts/<name>.<fmt>")
-@roles(*EVERYONE)
+@signed_in
 def chart(name: str, fmt: str) -> Response:
     """A chart as SVG or PNG; the filters come from the query string, like the page's."""
     if name not in CHART_NAMES or fmt not in FORMATS:
@@ -85,11 +83,12 @@ def chart(name: str, fmt: str) -> Response:
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Vary"] = "Cookie"
     response.set_etag(hashlib.sha256(data).hexdigest()[:32])
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.route("/tables/<key>.csv")
-@roles(*EVERYONE)
+@signed_in
 def table(key: str) -> Response:
     if key not in TABLE_KEYS:
         abort(404)
@@ -134,6 +133,6 @@ def company_export(fmt: str) -> Response:
 @bp.route(
     "/business-lines/<int:business_line_id>.xlsx", defaults={"fmt": "xlsx"}, endpoint="line_xlsx"
 )
-@roles(*EVERYONE)
+@signed_in
 def line_export(business_line_id: int, fmt: str) -> Response:
     return _export(fmt, business_line_id)

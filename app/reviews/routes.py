@@ -2,21 +2,22 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import SelectChoice
 
+from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
 from app.reviews import bp
 from app.reviews.forms import KIND_LABELS, ActionItemForm, ReviewForm
 from app.security import roles
-from app.services import reviews as service
-from app.services.backlog import ACTION_LABELS, STATUS_LABELS, owner_choices
-from app.services.errors import ServiceError
-from app.services.permissions import MANAGERS
-from app.services.quickwins import today
+from app.services.backlog import reviews as service
+from app.services.backlog.items import ACTION_LABELS, STATUS_LABELS, owner_choices
+from app.services.backlog.quickwins import today
+from app.services.visibility import MANAGERS
 from models import ActionItem, Review, ReviewKind
 
 
@@ -93,14 +94,12 @@ def decide(review_id: int):
         for key, value in request.form.items()
         if key.startswith("decision-") and key.removeprefix("decision-").isdigit() and value
     ]
-    try:
+    with refusal(show=False) as refused:
         count = service.decide(current_user, found, decisions)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(_("No decision was applied. %(error)s", error=error.message), "danger")
-        return _render(_review_or_404(review_id), 422)
-    flash(_("%(n)s decisions applied.", n=count), "success")
-    return redirect(url_for("reviews.review", review_id=review_id))
+        flash(ngettext("%(num)s decision applied.", "%(num)s decisions applied.", count), "success")
+        return redirect(url_for("reviews.review", review_id=review_id))
+    flash(_("No decision was applied. %(error)s", error=refused.message), "danger")
+    return _render(found, 422)
 
 
 @bp.route("/<int:review_id>/actions", methods=["POST"])

@@ -13,11 +13,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
-from app.services.assessment_access import visible_assessments
-from app.services.assessments import score_of
-from app.services.backlog import visible_items
-from app.services.permissions import can_view_business_line
-from app.services.quickwins import project_status, project_views, visible_projects
+from app.services.assessments.access import visible_assessments
+from app.services.assessments.workflow import score_of
+from app.services.backlog.items import visible_items
+from app.services.backlog.quickwins import project_status, project_views, visible_projects
+from app.services.visibility import visible_clause
 from assessments.prioritisation import ItemStatus
 from assessments.scoring import result_to_dict
 from models import (
@@ -29,9 +29,7 @@ from models import (
     ImprovementItem,
     Kpi,
     QuickWinProject,
-    Role,
     User,
-    business_line_directors,
 )
 
 
@@ -42,20 +40,13 @@ def business_line_item(line: BusinessLine) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- cycles
 
 
-def visible_cycles(user: User) -> Select[tuple[Cycle]]:
+def visible_cycles(user: User) -> Select[Cycle]:
     """Cycles ``user`` may see; a director sees those that include one of their lines."""
     stmt = select(Cycle).options(selectinload(Cycle.model))
-    if user.role is Role.DIRECTOR:
-        own_cycles = (
-            select(CycleTarget.cycle_id)
-            .join(
-                business_line_directors,
-                business_line_directors.c.business_line_id == CycleTarget.business_line_id,
-            )
-            .where(business_line_directors.c.user_id == user.id)
-        )
-        stmt = stmt.where(Cycle.id.in_(own_cycles))
-    return stmt
+    lines = visible_clause(user, CycleTarget.business_line_id)
+    if lines is None:
+        return stmt
+    return stmt.where(Cycle.id.in_(select(CycleTarget.cycle_id).where(lines)))
 
 
 def get_visible_cycle(user: User, cycle_id: int) -> Cycle | None:
@@ -76,7 +67,7 @@ def cycle_item(cycle: Cycle) -> dict[str, Any]:
 # ------------------------------------------------------------------------ assessments
 
 
-def assessments_in(user: User, cycle: Cycle | None) -> Select[tuple[Assessment]]:
+def assessments_in(user: User, cycle: Cycle | None) -> Select[Assessment]:
     """Visible assessments, of ``cycle`` or of every cycle, by cycle date and line code."""
     stmt = (
         visible_assessments(user)
@@ -120,14 +111,7 @@ def assessment_detail(assessment: Assessment) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- trend
 
 
-def get_visible_business_line(user: User, business_line_id: int) -> BusinessLine | None:
-    line = db.session.get(BusinessLine, business_line_id)
-    if line is None or not can_view_business_line(user, line):
-        return None
-    return line
-
-
-def trend_of(line: BusinessLine) -> Select[tuple[Assessment]]:
+def trend_of(line: BusinessLine) -> Select[Assessment]:
     """The line's validated assessments, oldest cycle first."""
     return (
         select(Assessment)
@@ -156,7 +140,7 @@ def trend_item(assessment: Assessment) -> dict[str, Any]:
 
 def backlog_items(
     user: User, status: str | None, quick_win: bool | None
-) -> Select[tuple[ImprovementItem]]:
+) -> Select[ImprovementItem]:
     """Items the user may see (a director: their lines and company-wide), by priority."""
     stmt = visible_items(user)
     if status is not None:
@@ -181,7 +165,7 @@ def backlog_item(item: ImprovementItem) -> dict[str, Any]:
     }
 
 
-def quick_win_projects(user: User) -> Select[tuple[QuickWinProject]]:
+def quick_win_projects(user: User) -> Select[QuickWinProject]:
     return (
         visible_projects(user)
         .options(

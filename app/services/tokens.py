@@ -11,6 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -49,9 +50,10 @@ def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, s
     )
     if (active or 0) >= MAX_ACTIVE_TOKENS:
         raise ServiceError(
-            _(
-                "You already have %(n)s active tokens. Revoke one you no longer use first.",
-                n=MAX_ACTIVE_TOKENS,
+            ngettext(
+                "You already have %(num)s active token. Revoke it first if you no longer use it.",
+                "You already have %(num)s active tokens. Revoke one you no longer use first.",
+                MAX_ACTIVE_TOKENS,
             ),
             "name",
         )

@@ -15,30 +15,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.services.findings import MAX_TEXT
+from app.services.findings.labels import FREQUENCY_LABELS, TOO_LONG
+from app.services.findings.records import MAX_TEXT
 
-TOO_LONG = _l("At most %(max)d characters, please shorten it.")
-
-FREQUENCY_LABELS = {
-    "rarely": _l("Rarely"),
-    "monthly": _l("Every month"),
-    "weekly": _l("Every week"),
-    "daily": _l("Every day"),
-}
 SEVERITY_LABELS = {
     1: _l("1 · minor"),
     2: _l("2"),
     3: _l("3 · noticeable"),
     4: _l("4"),
     5: _l("5 · blocks work"),
-}
-CATEGORY_LABELS = {
-    "process": _l("Process"),
-    "people": _l("People"),
-    "tools": _l("Tools"),
-    "communication": _l("Communication"),
-    "quality": _l("Quality"),
-    "other": _l("Other"),
 }
 
 

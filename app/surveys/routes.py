@@ -12,13 +12,13 @@ from sqlalchemy import Row, func, select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from app.extensions import db, limiter
+from app.errors import refusal
+from app.extensions import db, limiter, login_manager
 from app.i18n import current_locale_code
 from app.security import public, roles, untracked
-from app.services.errors import ServiceError, StaleEdit
-from app.services.findings import area_names, reference_model
-from app.services.permissions import MANAGERS
-from app.services.surveys import (
+from app.services.findings.labels import CATEGORY_LABELS
+from app.services.findings.records import area_names, reference_model
+from app.services.findings.surveys import (
     Answer,
     answer_survey,
     parse_categories,
@@ -27,8 +27,9 @@ from app.services.surveys import (
     survey_by_token,
 )
 from app.services.tabular_export import table_response
+from app.services.visibility import MANAGERS
 from app.surveys import bp
-from app.surveys.forms import CATEGORY_LABELS, AnswerForm, SurveyForm
+from app.surveys.forms import AnswerForm, SurveyForm
 from models import BusinessLine, Cycle, Survey, SurveyResponse, SurveyStatus
 
 
@@ -36,7 +37,7 @@ def _today() -> date:
     return date.today()
 
 
-def _survey_rows() -> list[Row[tuple[Survey, int]]]:
+def _survey_rows() -> list[Row[Survey, int]]:
     answers = (
         select(func.count(SurveyResponse.id))
         .where(SurveyResponse.survey_id == Survey.id)
@@ -97,32 +98,24 @@ def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int
     if survey_id and survey is None:
         abort(404)
     form = _survey_form(survey)
-    if form.validate_on_submit():
-        try:
-            survey = save_survey(
-                current_user,
-                survey,
-                title=form.title.data or "",
-                introduction=form.introduction.data or "",
-                cycle_id=form.cycle.data or None,
-                business_line_ids=form.business_lines.data or [],
-                closes_on=form.closes_on.data,
-                anonymous=form.anonymous.data,
-                categories=parse_categories(form.categories.data or ""),
-                version=int(form.version.data) if form.version.data else None,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "danger")
-            status = 409 if isinstance(error, StaleEdit) else 422
-            return render_template("surveys/form.html", form=form, survey=survey), status
+    if not form.validate_on_submit():
+        return render_template("surveys/form.html", form=form, survey=survey)
+    with refusal(form) as refused:
+        saved = save_survey(
+            current_user,
+            survey,
+            title=form.title.data or "",
+            introduction=form.introduction.data or "",
+            cycle_id=form.cycle.data or None,
+            business_line_ids=form.business_lines.data or [],
+            closes_on=form.closes_on.data,
+            anonymous=form.anonymous.data,
+            categories=parse_categories(form.categories.data or ""),
+            version=int(form.version.data) if form.version.data else None,
+        )
         flash(_("Survey saved."), "success")
-        return redirect(url_for("surveys.survey", survey_id=survey.id))
-    return render_template("surveys/form.html", form=form, survey=survey)
+        return redirect(url_for("surveys.survey", survey_id=saved.id))
+    return render_template("surveys/form.html", form=form, survey=survey), refused.status
 
 
 @bp.route("/surveys/<int:survey_id>")
@@ -183,39 +176,32 @@ def _answer_form(found: Survey) -> AnswerForm:
 def answer(token: str) -> str | Response | tuple[str, int]:
     found = survey_by_token(token) or abort(404)
     if not found.anonymous and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+        return login_manager.unauthorized()
     if not found.accepts_answers(_today()):
         return render_template("surveys/closed.html", survey=found)
     form = _answer_form(found)
     if len(found.business_lines) == 1:
         form.business_line.data = found.business_lines[0].id
-    if form.validate_on_submit():
-        try:
-            answer_survey(
-                found,
-                Answer(
-                    text=form.text.data or "",
-                    business_line_id=form.business_line.data,
-                    severity=form.severity.data or 0,
-                    frequency=form.frequency.data or "",
-                    category=form.category.data or "",
-                    process_area=form.process_area.data or None,
-                    suggestion=form.suggestion.data or "",
-                ),
-                respondent=current_user if current_user.is_authenticated else None,
-                today=_today(),
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "danger")
-            return render_template("surveys/answer.html", survey=found, form=form), 422
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("surveys/answer.html", survey=found, form=form), status
+    with refusal(form):
+        answer_survey(
+            found,
+            Answer(
+                text=form.text.data or "",
+                business_line_id=form.business_line.data,
+                severity=form.severity.data or 0,
+                frequency=form.frequency.data or "",
+                category=form.category.data or "",
+                process_area=form.process_area.data or None,
+                suggestion=form.suggestion.data or "",
+            ),
+            respondent=current_user if current_user.is_authenticated else None,
+            today=_today(),
+        )
         return redirect(url_for("surveys.thanks", token=found.token))
-    status = 422 if form.errors else 200
-    return render_template("surveys/answer.html", survey=found, form=form), status
+    return render_template("surveys/answer.html", survey=found, form=form), 422
 
 
 @bp.route("/s/<token>/thanks")

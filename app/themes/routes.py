@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+from app.errors import refusal
 from app.extensions import db
-from app.findings.routes import SOURCE_LABELS
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles
-from app.services.errors import ServiceError
-from app.services.findings import FindingFilter, area_names, reference_model
-from app.services.permissions import MANAGERS
-from app.services.tabular_export import table_response
-from app.services.themes import (
+from app.services.findings.labels import SOURCE_LABELS
+from app.services.findings.records import FindingFilter, area_names, reference_model
+from app.services.findings.themes import (
     assign_new_findings,
     count_unassigned,
     create_run,
@@ -31,11 +30,11 @@ from app.services.themes import (
     split_theme,
     theme_findings,
 )
+from app.services.tabular_export import table_response
+from app.services.visibility import MANAGERS, READERS
 from app.themes import bp
 from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm, SplitForm
-from models import BusinessLine, ClusteringRun, Cycle, Finding, Role, Theme
-
-READERS = (*MANAGERS, Role.LEADERSHIP)
+from models import BusinessLine, ClusteringRun, Cycle, Finding, Theme
 
 
 def _run_form() -> RunForm:
@@ -82,16 +81,13 @@ def start_run() -> Response | tuple[str, int]:
         source=form.source.data or None,
         business_line_ids=tuple(form.business_lines.data or ()),
     )
-    try:
+    with refusal():
         run = create_run(current_user, filters, k=form.k.data, lang=_lang())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("themes.themes"))
-    # The background thread reads the run from its own session: it must be committed first.
-    db.session.commit()
-    launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]
-    return redirect(url_for("themes.run", run_id=run.id))
+        # The background thread reads the run from its own session: it must be committed first.
+        db.session.commit()
+        launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]  # a proxy typed as Flask
+        return redirect(url_for("themes.run", run_id=run.id))
+    return redirect(url_for("themes.themes"))
 
 
 def _lang() -> str:
@@ -153,28 +149,28 @@ def run_status(run_id: int) -> dict[str, object]:
 @roles(*MANAGERS)
 def rerun(run_id: int) -> Response:
     found = db.session.get(ClusteringRun, run_id) or abort(404)
-    try:
+    with refusal():
         new = create_run(current_user, run_filters(found), k=found.k_requested, lang=_lang())
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("themes.run", run_id=run_id))
-    db.session.commit()  # see start_run
-    launch(current_app._get_current_object(), new.id)  # type: ignore[attr-defined]
-    return redirect(url_for("themes.run", run_id=new.id))
+        db.session.commit()  # see start_run
+        launch(current_app._get_current_object(), new.id)  # type: ignore[attr-defined]  # a proxy typed as Flask
+        return redirect(url_for("themes.run", run_id=new.id))
+    return redirect(url_for("themes.run", run_id=run_id))
 
 
 @bp.route("/themes/runs/<int:run_id>/assign", methods=["POST"])
 @roles(*MANAGERS)
 def assign(run_id: int) -> Response:
     found = db.session.get(ClusteringRun, run_id) or abort(404)
-    try:
+    with refusal():
         count = assign_new_findings(current_user, found)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("themes.run", run_id=run_id))
-    flash(_("%(n)s new findings placed in their nearest theme.", n=count), "success")
+        flash(
+            ngettext(
+                "%(num)s new finding placed in its nearest theme.",
+                "%(num)s new findings placed in their nearest theme.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for("themes.run", run_id=run_id))
 
 
@@ -212,17 +208,13 @@ def theme(theme_id: int) -> str:
 def rename(theme_id: int) -> Response:
     found = _theme_or_404(theme_id)
     form = RenameForm()
-    if form.validate_on_submit():
-        try:
-            version = int(form.version.data) if form.version.data else None
-            rename_theme(current_user, found, form.label.data or "", version=version)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-            return redirect(url_for("themes.theme", theme_id=theme_id))
-        flash(_("Theme renamed."), "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("A theme name has 1 to 200 characters."), "danger")
+        return redirect(url_for("themes.theme", theme_id=theme_id))
+    version = int(form.version.data) if form.version.data else None
+    with refusal():
+        rename_theme(current_user, found, form.label.data or "", version=version)
+        flash(_("Theme renamed."), "success")
     return redirect(url_for("themes.theme", theme_id=theme_id))
 
 
@@ -231,14 +223,11 @@ def rename(theme_id: int) -> Response:
 def merge(theme_id: int) -> Response:
     found = _theme_or_404(theme_id)
     keep = _theme_or_404(request.form.get("other", 0, type=int))
-    try:
+    with refusal():
         merge_themes(current_user, keep, found)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("themes.theme", theme_id=theme_id))
-    flash(_("Themes merged."), "success")
-    return redirect(url_for("themes.theme", theme_id=keep.id))
+        flash(_("Themes merged."), "success")
+        return redirect(url_for("themes.theme", theme_id=keep.id))
+    return redirect(url_for("themes.theme", theme_id=theme_id))
 
 
 @bp.route("/themes/<int:theme_id>/move", methods=["POST"])
@@ -248,7 +237,15 @@ def move(theme_id: int) -> Response:
     target = _theme_or_404(request.form.get("target", 0, type=int))
     ids = [int(v) for v in request.form.getlist("findings") if v.isdigit()]
     count = move_findings(current_user, target, ids)
-    flash(_("%(n)s findings moved to “%(theme)s”.", n=count, theme=target.label), "success")
+    flash(
+        ngettext(
+            "%(num)s finding moved to “%(theme)s”.",
+            "%(num)s findings moved to “%(theme)s”.",
+            count,
+            theme=target.label,
+        ),
+        "success",
+    )
     return redirect(url_for("themes.theme", theme_id=theme_id))
 
 
@@ -260,11 +257,13 @@ def split(theme_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Split into 2 to %(max)s themes.", max=10), "danger")
         return redirect(url_for("themes.theme", theme_id=theme_id))
-    try:
+    with refusal():
         parts = split_theme(current_user, found, form.parts.data or 2)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("themes.theme", theme_id=theme_id))
-    flash(_("Theme split into %(n)s themes.", n=len(parts)), "success")
-    return redirect(url_for("themes.run", run_id=found.run_id))
+        flash(
+            ngettext(
+                "Theme split into %(num)s theme.", "Theme split into %(num)s themes.", len(parts)
+            ),
+            "success",
+        )
+        return redirect(url_for("themes.run", run_id=found.run_id))
+    return redirect(url_for("themes.theme", theme_id=theme_id))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.services import report_charts
-from app.services.report_documents import clear_caches
+from app.services.reports import charts as report_charts
+from app.services.reports.documents import clear_caches
 from models import Role
 from tests.browser.test_sign_in_roles import sign_in
 from tests.report_support import build_all

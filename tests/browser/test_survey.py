@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
-from app.services.surveys import save_survey
+from app.services.findings.surveys import save_survey
 from models import Finding, Role, Survey, SurveyResponse, User
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assessments.area_profiles import area_profiles
 from assessments.clustering import assign_to_themes, cluster_texts
-from assessments.maturity_model import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 
 
 def test_every_area_gets_a_bilingual_profile_with_its_keywords():

@@ -11,20 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from assessments.maturity_model import (
-    MAX_MODEL_FILE_BYTES,
+from assessments.maturity_model.index import (
     MODEL_FILES_DIR,
-    MaturityModel,
-    ModelError,
-    Problem,
-    Text,
     UnknownModelError,
     builtin_model_keys,
     builtin_model_paths,
     load_builtin_model,
+)
+from assessments.maturity_model.model import MaturityModel, Text, model_to_dict
+from assessments.maturity_model.validator import (
+    MAX_MODEL_FILE_BYTES,
+    ModelError,
+    Problem,
     load_model_file,
     load_model_text,
-    model_to_dict,
     validate_model_file,
     validate_model_text,
 )
@@ -197,7 +197,7 @@ def test_the_model_is_immutable_and_hashable() -> None:
     model = load_model_text(TINY)
 
     with pytest.raises(AttributeError):
-        model.key = "other"  # type: ignore[misc]
+        model.key = "other"  # type: ignore[misc]  # the test: a frozen model refuses this
     assert hash(model) == hash(load_model_text(TINY))
     assert model == load_model_text(TINY)
 

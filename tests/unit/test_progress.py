@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessments.maturity_model import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 from assessments.progress import Progress, area_progress, overall_progress
 
 

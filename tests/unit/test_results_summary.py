@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessments.charts import OKABE_ITO, RadarChart, RadarSeries, cjk_font_family, radar_svg
-from assessments.maturity_model import load_builtin_model
+from assessments.maturity_model.index import load_builtin_model
 from assessments.results import (
     TARGET_REFERENCE_SCORE,
     evidence_coverage,

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 
 import pytest
 
-from assessments.maturity_model import MODEL_FILES_DIR, MaturityModel, load_model_text
+from assessments.maturity_model.index import MODEL_FILES_DIR
+from assessments.maturity_model.model import MaturityModel
+from assessments.maturity_model.validator import load_model_text
 from assessments.scoring import (
     RATING_POINTS,
     AssessmentResult,
@@ -572,7 +574,7 @@ needs_cmmi = pytest.mark.skipif(not CMMI_PATH.exists(), reason="the CMMI model i
 
 @needs_cmmi
 def test_cmmi_all_fully_implemented_is_ml5_with_score_100() -> None:
-    from assessments.maturity_model import load_builtin_model
+    from assessments.maturity_model.index import load_builtin_model
 
     cmmi = load_builtin_model("cmmi-dev-1.3")
 
@@ -587,7 +589,7 @@ def test_cmmi_all_fully_implemented_is_ml5_with_score_100() -> None:
 
 @needs_cmmi
 def test_cmmi_ml3_with_supplier_management_not_applicable() -> None:
-    from assessments.maturity_model import load_builtin_model
+    from assessments.maturity_model.index import load_builtin_model
 
     cmmi = load_builtin_model("cmmi-dev-1.3")
     high_maturity = {"OPP": "NI", "QPM": "NI", "CAR": "NI", "OPM": "NI"}

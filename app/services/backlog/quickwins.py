@@ -1,0 +1,362 @@
+"""Quick-win projects: promoting an item, KPIs, measurements (form and Excel import),
+progress and status per KPI, the before/after chart and the closing review."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.services.audit import record_change, snapshot
+from app.services.backlog.items import can_view_item
+from app.services.errors import ServiceError
+from app.services.tabular import unpacks_too_large
+from app.services.visibility import MANAGERS, restrict_to_visible
+from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status
+from assessments.prioritisation import ItemStatus
+from models import (
+    ImprovementItem,
+    Kpi,
+    KpiMeasurement,
+    QuickWinProject,
+    User,
+)
+from models.base import utcnow
+
+PROMOTABLE = (ItemStatus.APPROVED, ItemStatus.IN_PROGRESS)
+IMPORT_COLUMNS = ("KPI", "Date", "Value", "Note")
+MAX_IMPORT_ROWS = 5000
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+# ------------------------------------------------------------------------- projects
+
+
+def visible_projects(user: User) -> Select[QuickWinProject]:
+    """Directors see the projects of their business lines and company-wide ones."""
+    return restrict_to_visible(
+        select(QuickWinProject), user, QuickWinProject.business_line_id, company_wide=True
+    )
+
+
+def can_view_project(user: User, project: QuickWinProject) -> bool:
+    return can_view_item(user, project.item)
+
+
+def can_manage_project(user: User, project: QuickWinProject) -> bool:
+    return user.role in MANAGERS or project.owner_id == user.id
+
+
+def load_project(project_id: int) -> QuickWinProject | None:
+    return db.session.scalar(
+        select(QuickWinProject)
+        .where(QuickWinProject.id == project_id)
+        .options(selectinload(QuickWinProject.kpis).selectinload(Kpi.measurements))
+    )
+
+
+PROJECT_FIELDS = ("goal", "scope", "owner_id", "business_line_id", "start", "end", "team")
+
+
+def promote(
+    actor: User,
+    item: ImprovementItem,
+    *,
+    goal: str,
+    scope: str = "",
+    owner_id: int | None = None,
+    start: date,
+    end: date,
+    team: str = "",
+) -> QuickWinProject:
+    """Turn an approved quick-win item into a project with a charter."""
+    if not item.quick_win:
+        raise ServiceError(_("Only a quick-win candidate can become a quick-win project."))
+    if item.status not in PROMOTABLE:
+        raise ServiceError(_("Approve the item before promoting it."))
+    if db.session.scalar(select(QuickWinProject.id).where(QuickWinProject.item_id == item.id)):
+        raise ServiceError(_("This item is already a quick-win project."))
+    if not goal.strip():
+        raise ServiceError(_("State the goal of the project."), "goal")
+    if end < start:
+        raise ServiceError(_("The end date must not be before the start date."), "end")
+    project = QuickWinProject(
+        item=item,
+        goal=goal.strip(),
+        scope=scope.strip(),
+        owner_id=owner_id or item.owner_id,
+        business_line_id=item.business_line_id,
+        start=start,
+        end=end,
+        team=team.strip(),
+    )
+    db.session.add(project)
+    db.session.flush()
+    record_change(actor, "create", project, new=snapshot(project, PROJECT_FIELDS), label=item.title)
+    return project
+
+
+# ----------------------------------------------------------------------------- KPIs
+
+
+def add_kpi(
+    actor: User,
+    project: QuickWinProject,
+    *,
+    name: str,
+    unit: str,
+    direction: Direction,
+    baseline: float,
+    target: float,
+    source: str = "",
+) -> Kpi:
+    name = name.strip()
+    if not name:
+        raise ServiceError(_("Name the KPI."), "name")
+    if any(k.name == name for k in project.kpis):
+        raise ServiceError(_("This project already has a KPI named %(name)s.", name=name), "name")
+    try:
+        check_kpi(direction, baseline, target)
+    except ValueError as error:
+        message = (
+            _("The target must differ from the baseline.")
+            if target == baseline
+            else _("For this direction the target must be on the other side of the baseline.")
+        )
+        raise ServiceError(message, "target") from error
+    kpi = Kpi(
+        name=name,
+        unit=unit.strip(),
+        direction=direction,
+        baseline=baseline,
+        target=target,
+        source=source.strip(),
+    )
+    project.kpis.append(kpi)
+    db.session.flush()
+    record_change(
+        actor,
+        "create",
+        kpi,
+        new=snapshot(kpi, ("name", "unit", "direction", "baseline", "target", "source")),
+        label=f"{project.item.title} / {name}",
+    )
+    return kpi
+
+
+def add_measurement(
+    actor: User, kpi: Kpi, *, measured_on: date, value: float, note: str = ""
+) -> KpiMeasurement:
+    if measured_on > today():
+        raise ServiceError(_("A measurement cannot be dated in the future."), "measured_on")
+    measurement = KpiMeasurement(measured_on=measured_on, value=value, note=note.strip()[:500])
+    kpi.measurements.append(measurement)
+    db.session.flush()
+    record_change(
+        actor,
+        "measure",
+        kpi,
+        new={"measured_on": measured_on.isoformat(), "value": value, "note": measurement.note},
+        label=kpi.name,
+    )
+    return measurement
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str
+    message: str
+
+
+class ImportRefused(ServiceError):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(_("Nothing was imported: correct the rows below and upload again."))
+        self.problems = problems
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> int:
+    """Measurements from an .xlsx sheet with columns KPI, Date, Value, Note (header row
+    first). All rows or none: any problem refuses the file, naming row and column."""
+    from openpyxl import load_workbook
+
+    if unpacks_too_large(data):
+        raise ServiceError(_("The Excel file is too large once unpacked."), "file")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that isn't xlsx
+        raise ServiceError(_("The file is not an Excel workbook (.xlsx)."), "file") from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    if [h.lower() for h in header[:3]] != [c.lower() for c in IMPORT_COLUMNS[:3]]:
+        raise ServiceError(
+            _("The first row must be the headers: %(cols)s.", cols=", ".join(IMPORT_COLUMNS)),
+            "file",
+        )
+    kpis = {k.name: k for k in project.kpis}
+    problems: list[ImportProblem] = []
+    parsed: list[tuple[Kpi, date, float, str]] = []
+    for number, row in enumerate(rows, start=2):
+        cells = [*row, None, None, None, None][:4]
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        if len(parsed) + len(problems) >= MAX_IMPORT_ROWS:
+            problems.append(ImportProblem(number, "", _("Too many rows.")))
+            break
+        name = str(cells[0]).strip() if cells[0] is not None else ""
+        kpi = kpis.get(name)
+        measured_on = _as_date(cells[1])
+        value = _as_number(cells[2])
+        row_problems = []
+        if kpi is None:
+            row_problems.append(
+                ImportProblem(number, "KPI", _("Unknown KPI “%(name)s”.", name=name))
+            )
+        if measured_on is None:
+            row_problems.append(ImportProblem(number, "Date", _("Not a date (use YYYY-MM-DD).")))
+        elif measured_on > today():
+            row_problems.append(ImportProblem(number, "Date", _("A date in the future.")))
+        if value is None:
+            row_problems.append(ImportProblem(number, "Value", _("Not a number.")))
+        if row_problems or kpi is None or measured_on is None or value is None:
+            problems.extend(row_problems)
+            continue
+        note = str(cells[3]).strip() if cells[3] is not None else ""
+        parsed.append((kpi, measured_on, value, note))
+    workbook.close()
+    if problems:
+        raise ImportRefused(problems)
+    if not parsed:
+        raise ServiceError(_("The sheet has no measurement rows."), "file")
+    for kpi, measured_on, value, note in parsed:
+        kpi.measurements.append(
+            KpiMeasurement(measured_on=measured_on, value=value, note=note[:500])
+        )
+    db.session.flush()
+    record_change(
+        actor, "import", project, new={"measurements": len(parsed)}, label=project.item.title
+    )
+    return len(parsed)
+
+
+# ------------------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True)
+class KpiView:
+    kpi: Kpi
+    latest: float | None
+    latest_on: date | None
+    progress: float | None
+    status: KpiStatus
+
+
+def kpi_view(kpi: Kpi, project: QuickWinProject, on: date | None = None) -> KpiView:
+    last = kpi.measurements[-1] if kpi.measurements else None
+    progress = kpi_progress(kpi.baseline, kpi.target, last.value if last else None)
+    end = project.closed_on or on or today()
+    return KpiView(
+        kpi,
+        last.value if last else None,
+        last.measured_on if last else None,
+        progress,
+        kpi_status(progress, project.start, project.end, end),
+    )
+
+
+def project_views(project: QuickWinProject, on: date | None = None) -> list[KpiView]:
+    return [kpi_view(k, project, on) for k in project.kpis]
+
+
+def project_status(views: list[KpiView]) -> KpiStatus | None:
+    if not views:
+        return None
+    if all(v.status is KpiStatus.ACHIEVED for v in views):
+        return KpiStatus.ACHIEVED
+    if any(v.status is KpiStatus.OFF_TRACK for v in views):
+        return KpiStatus.OFF_TRACK
+    return KpiStatus.ON_TRACK
+
+
+def close_project(
+    actor: User,
+    project: QuickWinProject,
+    *,
+    achieved: bool,
+    benefit_text: str,
+    benefit_numbers: str = "",
+    lessons_learned: str = "",
+    version: int | None = None,
+) -> None:
+    if version is not None and version != project.version:
+        raise ServiceError(_("The project changed after you opened it; reload and try again."))
+    if not benefit_text.strip():
+        raise ServiceError(
+            _("Describe the benefit, even if the target was missed."), "benefit_text"
+        )
+    before = snapshot(project, ("closed_on", "achieved", "benefit_text", "lessons_learned"))
+    project.closed_on = today()
+    project.achieved = achieved
+    project.benefit_text = benefit_text.strip()
+    project.benefit_numbers = benefit_numbers.strip()
+    project.lessons_learned = lessons_learned.strip()
+    project.version += 1
+    db.session.flush()
+    record_change(
+        actor,
+        "close",
+        project,
+        old=before,
+        new=snapshot(project, ("closed_on", "achieved", "benefit_text", "lessons_learned")),
+        label=project.item.title,
+    )
+
+
+def showcase() -> Select[QuickWinProject]:
+    """Finished quick wins, newest first: visible to every role."""
+    return (
+        select(QuickWinProject)
+        .where(QuickWinProject.closed_on.is_not(None))
+        .options(
+            selectinload(QuickWinProject.kpis).selectinload(Kpi.measurements),
+            selectinload(QuickWinProject.item),
+            selectinload(QuickWinProject.business_line),
+        )
+        .order_by(QuickWinProject.closed_on.desc(), QuickWinProject.id.desc())
+    )

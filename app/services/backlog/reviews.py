@@ -1,0 +1,303 @@
+"""PMO improvement reviews: the agenda, decisions on several items at once, action items
+and the minutes as an Excel workbook."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.services.audit import record_change, snapshot
+from app.services.backlog.items import ACTION_LABELS, ItemInput, change_status, save_item
+from app.services.backlog.quickwins import KpiView, project_views
+from app.services.errors import ServiceError
+from app.services.reports.exports import ReportTable
+from app.services.tabular_export import safe_cell
+from assessments.kpi import KpiStatus
+from assessments.prioritisation import Action, ItemStatus
+from models import (
+    ActionItem,
+    ImprovementItem,
+    Kpi,
+    QuickWinProject,
+    Review,
+    ReviewDecision,
+    ReviewKind,
+    Theme,
+    User,
+)
+
+DECISIONS = ("approve", "reject", "defer", "reprioritise")
+AGENDA_LIMIT = 50
+
+
+def create_review(
+    actor: User, *, kind: ReviewKind, held_on: date, attendees: str = "", notes: str = ""
+) -> Review:
+    review = Review(kind=kind, held_on=held_on, attendees=attendees.strip(), notes=notes.strip())
+    db.session.add(review)
+    db.session.flush()
+    record_change(
+        actor,
+        "create",
+        review,
+        new=snapshot(review, ("kind", "held_on", "attendees")),
+        label=f"{kind.value} {held_on.isoformat()}",
+    )
+    return review
+
+
+@dataclass
+class Agenda:
+    waiting: list[ImprovementItem]
+    overdue: list[ImprovementItem]
+    off_track: list[tuple[QuickWinProject, KpiView]]
+
+
+def agenda(today: date) -> Agenda:
+    """Items waiting for a decision, open items past their planned end, and KPIs of running
+    quick wins that are off track: four queries."""
+    options = (joinedload(ImprovementItem.business_line), joinedload(ImprovementItem.owner))
+    waiting = db.session.scalars(
+        select(ImprovementItem)
+        .where(ImprovementItem.status == ItemStatus.PROPOSED)
+        .options(*options)
+        .order_by(ImprovementItem.priority.desc(), ImprovementItem.id)
+        .limit(AGENDA_LIMIT)
+    ).all()
+    overdue = db.session.scalars(
+        select(ImprovementItem)
+        .where(
+            ImprovementItem.status.in_((ItemStatus.APPROVED, ItemStatus.IN_PROGRESS)),
+            ImprovementItem.planned_end < today,
+        )
+        .options(*options)
+        .order_by(ImprovementItem.planned_end, ImprovementItem.id)
+        .limit(AGENDA_LIMIT)
+    ).all()
+    running = db.session.scalars(
+        select(QuickWinProject)
+        .where(QuickWinProject.closed_on.is_(None))
+        .options(
+            selectinload(QuickWinProject.kpis).selectinload(Kpi.measurements),
+            joinedload(QuickWinProject.item),
+        )
+        .order_by(QuickWinProject.end)
+    ).all()
+    off_track = [
+        (project, view)
+        for project in running
+        for view in project_views(project, today)
+        if view.status is KpiStatus.OFF_TRACK
+    ]
+    return Agenda(list(waiting), list(overdue), off_track)
+
+
+def new_themes(review: Review) -> list[Theme]:
+    """Themes created after the day of the previous review, up to this review's day (all
+    themes up to it when there was no earlier review), newest first."""
+    previous = db.session.scalar(
+        select(Review.held_on)
+        .where(Review.held_on < review.held_on)
+        .order_by(Review.held_on.desc())
+        .limit(1)
+    )
+    stmt = select(Theme).where(
+        Theme.created_at
+        < datetime.combine(review.held_on + timedelta(days=1), time.min, tzinfo=UTC)
+    )
+    if previous is not None:
+        stmt = stmt.where(
+            Theme.created_at >= datetime.combine(previous + timedelta(days=1), time.min, tzinfo=UTC)
+        )
+    return list(
+        db.session.scalars(
+            stmt.order_by(Theme.created_at.desc(), Theme.id.desc()).limit(AGENDA_LIMIT)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    item_id: int
+    decision: str
+    rationale: str = ""
+    impact: int | None = None
+    urgency: int | None = None
+    effort: int | None = None
+
+
+def decide(actor: User, review: Review, decisions: Sequence[DecisionInput]) -> int:
+    """Apply every decision or none: the first refusal raises ``ServiceError`` naming the
+    item, and the caller rolls back."""
+    if not decisions:
+        raise ServiceError(_("Choose a decision for at least one item."))
+    items = {
+        i.id: i
+        for i in db.session.scalars(
+            select(ImprovementItem).where(ImprovementItem.id.in_([d.item_id for d in decisions]))
+        )
+    }
+    for decision in decisions:
+        item = items.get(decision.item_id)
+        if item is None or decision.decision not in DECISIONS:
+            raise ServiceError(_("Unknown item or decision."))
+        if not decision.rationale.strip():
+            raise ServiceError(
+                _("“%(title)s”: give the rationale of the decision.", title=item.title)
+            )
+        old = item.status
+        try:
+            if decision.decision == "reprioritise":
+                save_item(
+                    actor,
+                    item,
+                    ItemInput(
+                        title=item.title,
+                        description=item.description,
+                        business_line_id=item.business_line_id,
+                        process_area=item.process_area,
+                        impact=decision.impact or item.impact,
+                        urgency=decision.urgency or item.urgency,
+                        effort=decision.effort or item.effort,
+                        owner_id=item.owner_id,
+                        planned_start=item.planned_start,
+                        planned_end=item.planned_end,
+                    ),
+                )
+            else:
+                change_status(
+                    actor, item, Action(decision.decision), decision.rationale, today=review.held_on
+                )
+        except ServiceError as error:
+            raise ServiceError(
+                _("“%(title)s”: %(message)s", title=item.title, message=error.message)
+            ) from error
+        review.decisions.append(
+            ReviewDecision(
+                item=item,
+                action=decision.decision,
+                rationale=decision.rationale.strip(),
+                old_status=old.value,
+                new_status=item.status.value,
+            )
+        )
+    db.session.flush()
+    return len(decisions)
+
+
+def add_action(
+    actor: User, review: Review, *, title: str, owner_id: int | None, due_on: date
+) -> ActionItem:
+    if not title.strip():
+        raise ServiceError(_("Describe the action."), "title")
+    action = ActionItem(title=title.strip(), owner_id=owner_id, due_on=due_on)
+    review.actions.append(action)
+    db.session.flush()
+    record_change(
+        actor,
+        "create",
+        action,
+        new={"title": action.title, "owner_id": owner_id, "due_on": due_on.isoformat()},
+        label=action.title[:200],
+    )
+    return action
+
+
+def mark_action_done(actor: User, action: ActionItem) -> bool:
+    """Mark an action item done; False (and nothing recorded) when it already was."""
+    if action.done:
+        return False
+    action.done = True
+    db.session.flush()
+    record_change(
+        actor, "update", action, old={"done": False}, new={"done": True}, label=action.title[:200]
+    )
+    return True
+
+
+def load_review(review_id: int) -> Review | None:
+    return db.session.scalar(
+        select(Review)
+        .where(Review.id == review_id)
+        .options(
+            selectinload(Review.decisions).joinedload(ReviewDecision.item),
+            selectinload(Review.actions).joinedload(ActionItem.owner),
+        )
+    )
+
+
+def minutes_tables(review: Review, kind_label: str) -> list[ReportTable]:
+    """The minutes as tables: meeting facts, decisions and action items (Excel and PDF)."""
+    labels = {a.value: str(label) for a, label in ACTION_LABELS.items()}
+    labels["reprioritise"] = _("Re-prioritise")
+    facts = ReportTable(
+        "review",
+        pgettext("improvement review", "Review"),
+        (_("Field"), pgettext("table column", "Value")),
+        (
+            (_("Kind"), kind_label),
+            (_("Date"), review.held_on.isoformat()),
+            (_("Attendees"), review.attendees),
+            (_("Notes"), review.notes),
+        ),
+    )
+    decisions = ReportTable(
+        "decisions",
+        _("Decisions"),
+        (_("Item"), _("Decision"), _("Rationale"), _("Before"), _("After")),
+        tuple(
+            (d.item.title, labels.get(d.action, d.action), d.rationale, d.old_status, d.new_status)
+            for d in review.decisions
+        ),
+    )
+    actions = ReportTable(
+        "actions",
+        _("Action items"),
+        (_("Action"), _("Owner"), _("Due"), _("Done")),
+        tuple(
+            (
+                a.title,
+                a.owner.display_name if a.owner else "",
+                a.due_on.isoformat(),
+                _("Yes") if a.done else _("No"),
+            )
+            for a in review.actions
+        ),
+    )
+    return [facts, decisions, actions]
+
+
+def minutes_xlsx(review: Review, kind_label: str) -> bytes:
+    """The minutes: meeting facts, decisions and action items on three sheets."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for table in minutes_tables(review, kind_label):
+        sheet = book.create_sheet(table.sheet_name)
+        if table.key != "review":
+            sheet.append(list(table.headers))
+        for row in table.rows:
+            sheet.append([safe_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def minutes_pdf(review: Review, kind_label: str) -> bytes:
+    """The minutes as PDF, with the meeting's kind and date on every page."""
+    from app.services.reports.pdf import tables_pdf
+
+    title = _("Improvement review minutes")
+    subtitle = f"{kind_label} · {review.held_on.isoformat()}"
+    return tables_pdf(
+        title=title, subtitle=subtitle, summary=[], tables=minutes_tables(review, kind_label)
+    )

@@ -1,0 +1,1 @@
+"""The leadership reports: building one, its charts, tables, PDF and Excel files."""

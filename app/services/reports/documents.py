@@ -1,0 +1,149 @@
+"""Putting a report together for a page or a file: its title and summary, its charts (drawn
+once per change of the data), and its PDF and Excel files."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import partial
+
+from flask_babel import format_date, format_percent, ngettext
+from flask_babel import gettext as _
+
+from app.services.reports.build import (
+    LineOption,
+    Report,
+    ReportFilters,
+    build_report,
+    data_fingerprint,
+)
+from app.services.reports.charts import cached_chart, chart_names_with_data, clear_cache, render
+from app.services.reports.exports import report_xlsx
+from app.services.reports.pdf import report_pdf
+from models import User
+from models.base import utcnow
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    #: Cycle and date: the header of every PDF page.
+    subtitle: str
+    summary: tuple[str, ...]
+    filename: str
+
+
+_REPORTS: OrderedDict[str, Report] = OrderedDict()
+_REPORTS_SIZE = 16
+_reports_lock = threading.Lock()
+
+
+def _report_for_charts(user: User, filters: ReportFilters, stamp: str) -> Report:
+    """The report behind a page's charts, built once for the six chart requests that follow
+    the page; ``stamp`` (the data fingerprint, which covers the user's scope and the filters)
+    keys it, so a change of the data builds it again."""
+    with _reports_lock:
+        if stamp in _REPORTS:
+            return _REPORTS[stamp]
+    report = build_report(user, filters)
+    with _reports_lock:
+        _REPORTS[stamp] = report
+        while len(_REPORTS) > _REPORTS_SIZE:
+            _REPORTS.popitem(last=False)
+    return report
+
+
+def chart_bytes(user: User, filters: ReportFilters, name: str, fmt: str, locale: str) -> bytes:
+    """One chart; the report is built (and the chart drawn) only when the data changed."""
+    stamp = data_fingerprint(user, filters)
+    return cached_chart(
+        (name, fmt, locale, stamp),
+        lambda: render(name, _report_for_charts(user, filters, stamp), fmt),
+    )
+
+
+def report_pngs(
+    user: User, filters: ReportFilters, report: Report, locale: str
+) -> dict[str, bytes]:
+    """The PNG of every chart that has data, for the PDF and the workbook."""
+    stamp = data_fingerprint(user, filters)
+    return {
+        name: cached_chart((name, "png", locale, stamp), partial(render, name, report, "png"))
+        for name in chart_names_with_data(report)
+    }
+
+
+def summary_lines(report: Report) -> tuple[str, ...]:
+    lines = []
+    if report.cycle is None:
+        lines.append(_("No assessment cycle yet."))
+    else:
+        measured = [line for line in report.lines if line.maturity_level is not None]
+        met = sum(1 for line in measured if line.gap == 0)
+        lines.append(
+            ngettext(
+                "%(num)s business line in cycle %(cycle)s.",
+                "%(num)s business lines in cycle %(cycle)s.",
+                len(report.lines),
+                cycle=report.cycle.name,
+            )
+        )
+        lines.append(
+            ngettext(
+                "%(num)s of %(measured)s with results meets its target level.",
+                "%(num)s of %(measured)s with results meet their target level.",
+                met,
+                measured=len(measured),
+            )
+        )
+        scores = [line.score for line in measured if line.score is not None]
+        if scores:
+            mean = f"{sum(scores) / len(scores):.1f}"
+            lines.append(_("Mean score: %(score)s.", score=mean))
+    share = report.quick_wins.achieved_share
+    if share is not None:
+        lines.append(
+            _("Quick-win KPIs achieved: %(share)s.", share=format_percent(share, "#,##0%"))
+        )
+    return tuple(lines)
+
+
+def describe(report: Report, line: LineOption | None) -> Document:
+    today = format_date(utcnow().date())
+    cycle = report.cycle.name if report.cycle else _("no cycle")
+    if line is None:
+        title = _("Company maturity report")
+        stem = "company-report"
+    else:
+        title = _("Business-line report: %(name)s", name=line.name)
+        stem = f"business-line-{line.code}-report"
+    subtitle = _("Cycle %(cycle)s · %(date)s", cycle=cycle, date=today)
+    suffix = f"-{report.cycle.name}" if report.cycle else ""
+    filename = f"ladder-{stem}{suffix}".replace(" ", "-")
+    return Document(title, subtitle, summary_lines(report), filename)
+
+
+def pdf_file(
+    user: User, filters: ReportFilters, report: Report, doc: Document, locale: str
+) -> bytes:
+    return report_pdf(
+        report,
+        title=doc.title,
+        subtitle=doc.subtitle,
+        summary=doc.summary,
+        charts=report_pngs(user, filters, report, locale),
+    )
+
+
+def xlsx_file(
+    user: User, filters: ReportFilters, report: Report, doc: Document, locale: str
+) -> bytes:
+    return report_xlsx(report, doc.title, doc.subtitle, report_pngs(user, filters, report, locale))
+
+
+def clear_caches() -> None:
+    """Forget every drawn chart and built report (tests and benchmarks)."""
+    clear_cache()
+    with _reports_lock:
+        _REPORTS.clear()
