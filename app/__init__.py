@@ -12,6 +12,8 @@ from app.database import init_request_transaction
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.i18n import init_i18n
+from app.numbers import FiniteJSONProvider
+from app.params import IdConverter
 from app.request_log import init_request_logging
 from app.security import enforce_declared_access, refuse_unstorable_input
 
@@ -29,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     use_host_cookie_prefix(app.config)
+    app.json = FiniteJSONProvider(app)
 
     if app.config.get("LADDER_PROXY_FIX"):
         # Behind a load balancer: trust one hop of X-Forwarded-For/-Proto/-Host, so rate limits
@@ -49,6 +52,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(enforce_declared_access)
     app.before_request(refuse_unstorable_input)
     app.after_request(_security_headers)
+    # Before any route is added: every <int:…> refuses ids beyond the database's range (404).
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_cli(app)
     _register_template_helpers(app)

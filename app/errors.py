@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import Field
 
 from app.extensions import db, login_manager
+from app.params import BadParameter
 from app.services.errors import ServiceError, StaleEdit
 
 
@@ -126,7 +127,8 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str | dict[str, object], int]:
-        return render_error(error.code or 500)
+        message = error.message if isinstance(error, BadParameter) else None
+        return render_error(error.code or 500, message)
 
     @app.errorhandler(StaleDataError)
     def stale_data(_error: StaleDataError) -> tuple[str | dict[str, object], int]:

@@ -8,6 +8,11 @@ chart still renders, with DejaVu metrics. Colours are the Okabe–Ito palette, w
 with colour-vision deficiencies can tell apart, and each series also has its own line style
 and marker.
 
+Every chart of Ladder draws inside :func:`chart_style`: text is plain text (a ``$`` in a KPI,
+theme or business-line name is drawn as typed, never parsed as TeX, which would fail on a
+bad formula and break the chart for every reader), and drawings are serialised because
+matplotlib's settings are global.
+
 Pure domain code: values in, SVG out; no Flask, no database.
 """
 
@@ -16,8 +21,11 @@ from __future__ import annotations
 import functools
 import io
 import math
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import matplotlib
 from matplotlib import font_manager
@@ -28,6 +36,7 @@ __all__ = [
     "OKABE_ITO",
     "RadarChart",
     "RadarSeries",
+    "chart_style",
     "cjk_font_family",
     "radar_svg",
 ]
@@ -45,6 +54,27 @@ _CJK_FAMILIES = (
     "Droid Sans Fallback",
     "AR PL UMing CN",
 )
+
+
+#: Settings no chart may change: labels are text as typed, never TeX or mathtext.
+PLAIN_TEXT = {
+    "text.usetex": False,
+    "text.parse_math": False,
+    "axes.formatter.use_mathtext": False,
+}
+_DRAWING = threading.RLock()
+
+
+@contextmanager
+def chart_style(settings: Mapping[str, Any]) -> Iterator[None]:
+    """Draw a chart with ``settings`` (matplotlib rc parameters) and plain-text labels.
+
+    Create the figure, draw and save it inside the block: matplotlib reads text settings
+    when a label is made and when it is drawn. One chart at a time, since ``rc_context``
+    changes process-wide settings."""
+    rc = cast(Any, {**settings, **PLAIN_TEXT})  # the stubs type keys as a Literal of names
+    with _DRAWING, matplotlib.rc_context(rc):
+        yield
 
 
 @dataclass(frozen=True)
@@ -81,7 +111,7 @@ def cjk_font_family() -> str | None:
 def radar_svg(chart: RadarChart) -> str:
     """The chart as SVG text. Fewer than three axes still draw (as a line or a point)."""
     families = [f for f in (cjk_font_family(), "DejaVu Sans") if f]
-    with matplotlib.rc_context(
+    with chart_style(
         {
             "svg.fonttype": "none",
             "svg.hashsalt": "ladder",

@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
-from app.services.backlog.quickwins import promote
+from app.services.backlog.quickwins import add_kpi, add_measurement, promote
 from app.services.backlog.reviews import add_action, create_review
 from app.services.findings.records import add_manual_finding
 from app.services.findings.surveys import save_survey
 from app.services.tokens import create_token
+from assessments.kpi import Direction
 from models import (
     ApiToken,
     Base,
@@ -174,6 +175,10 @@ EXPECTED: dict[str, Rule] = {
     "quickwins.add_measurement": rule(ADMIN, PMO, DIR, line=True),
     "quickwins.import_measurements": rule(ADMIN, PMO, DIR, line=True),
     "quickwins.close": rule(ADMIN, PMO, DIR, line=True),
+    "quickwins.edit_kpi": rule(ADMIN, PMO, DIR, line=True),
+    "quickwins.delete_kpi": rule(ADMIN, PMO, DIR, line=True),
+    "quickwins.edit_measurement": rule(ADMIN, PMO, DIR, line=True),
+    "quickwins.delete_measurement": rule(ADMIN, PMO, DIR, line=True),
     # reviews
     "reviews.reviews": rule_of(MANAGERS),
     "reviews.review": rule_of(MANAGERS),
@@ -284,6 +289,16 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             start=date.today() - timedelta(days=10),
             end=date.today() + timedelta(days=30),
         )
+        kpi = add_kpi(
+            actor,
+            project,
+            name="变更率",
+            unit="%",
+            direction=Direction.LOWER,
+            baseline=30,
+            target=10,
+        )
+        measurement = add_measurement(actor, kpi, measured_on=date.today(), value=25)
         review = create_review(actor, kind=ReviewKind.WEEKLY, held_on=date.today())
         action = add_action(actor, review, title="整理模板", owner_id=None, due_on=date.today())
         run = ClusteringRun(status=RunStatus.DONE, k=1, finding_count=1, created_by_id=pmo.id)
@@ -314,6 +329,8 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "item_id": item_id,
             "spare_item": spare_item,
             "project_id": project.id,
+            "kpi_id": kpi.id,
+            "measurement_id": measurement.id,
             "review_id": review.id,
             "action_id": action.id,
             "token_id": token_row.id,

@@ -11,6 +11,7 @@ from sqlalchemy import Select
 from app.errors import render_error
 from app.extensions import db
 from app.pagination import MAX_PER_PAGE
+from app.params import MAX_PAGE, query_int
 
 
 class ApiError(Exception):
@@ -25,40 +26,10 @@ class ApiError(Exception):
         return render_error(self.status, self.message)
 
 
-#: Beyond any real page; keeps OFFSET within what databases accept.
-MAX_PAGE = 1_000_000
-MAX_ID = 2**31 - 1
-
-
-def int_arg(
-    name: str, *, required: bool = False, minimum: int = 1, maximum: int = MAX_ID
-) -> int | None:
-    """``?name=`` as a whole number from ``minimum`` to ``maximum``; None when absent and not
-    required."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        if required:
-            raise ApiError(400, _("The query parameter %(name)s is required.", name=name))
-        return None
-    if not (raw.isascii() and raw.isdigit()) or not minimum <= int(raw) <= maximum:
-        raise ApiError(
-            400,
-            _(
-                "The query parameter %(name)s must be a whole number from %(min)s to %(max)s, "
-                "not %(value)s.",
-                name=name,
-                min=minimum,
-                max=maximum,
-                value=raw[:40],
-            ),
-        )
-    return int(raw)
-
-
 def paginated(stmt: Select[Any], serialise: Any) -> dict[str, Any]:
     """``{"items", "page", "per_page", "total"}`` for ``?page=&per_page=`` (at most 100)."""
-    page = int_arg("page", maximum=MAX_PAGE) or 1
-    per_page = int_arg("per_page", maximum=MAX_PER_PAGE) or current_app.config["PER_PAGE"]
+    page = query_int("page", default=1, maximum=MAX_PAGE) or 1
+    per_page = query_int("per_page", maximum=MAX_PER_PAGE) or current_app.config["PER_PAGE"]
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
     return {
         "items": [serialise(row) for row in result.items],

@@ -11,7 +11,8 @@ from werkzeug.wrappers import Response
 
 from app.api import bp
 from app.api.openapi import openapi_document
-from app.api.params import ApiError, bool_arg, choice_arg, int_arg, paginated
+from app.api.params import ApiError, bool_arg, choice_arg, paginated
+from app.params import query_int
 from app.security import public, signed_in
 from app.services import api as service
 from app.services.assessments.access import get_visible_assessment_or_404
@@ -49,7 +50,7 @@ def cycles() -> dict[str, Any]:
 @bp.route("/assessments")
 @signed_in
 def assessments() -> dict[str, Any]:
-    cycle_id = int_arg("cycle")
+    cycle_id = query_int("cycle")
     cycle = None
     if cycle_id is not None:
         cycle = service.get_visible_cycle(current_user, cycle_id)
@@ -68,7 +69,7 @@ def assessment(assessment_id: int) -> dict[str, Any]:
 @bp.route("/reports/trend")
 @signed_in
 def trend() -> dict[str, Any]:
-    line_id = int_arg("business_line", required=True)
+    line_id = query_int("business_line", required=True)
     line = get_visible_business_line(current_user, line_id or 0)
     if line is None:
         abort(404)

@@ -13,6 +13,7 @@ from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
 from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
+from app.params import form_version
 from app.security import is_safe_redirect, roles, signed_in
 from app.services.backlog import queries
 from app.services.backlog.items import (
@@ -145,7 +146,7 @@ def _fill_choices(form: ItemForm) -> None:
 
 def _version(form: ItemForm | StatusForm | PlaceForm | RuleForm) -> int | None:
     """The version the form was loaded at, to refuse saving over someone else's change."""
-    return int(form.version.data) if form.version.data else None
+    return form_version(form.version.data)
 
 
 def _input(form: ItemForm) -> ItemInput:

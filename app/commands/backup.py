@@ -26,6 +26,12 @@ def backup_command(path: Path) -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     rows = sum(t["rows"] for t in manifest["tables"].values())
+    if manifest["problem_count"]:
+        click.echo(
+            f"Warning: {manifest['problem_count']} value(s) cannot be restored into PostgreSQL "
+            "(correct them in Ladder and back up again): " + "; ".join(manifest["problems"]),
+            err=True,
+        )
     click.echo(
         f"Backed up {rows} rows of {tables} tables (schema {manifest['schema_revision']}) to {path}"
     )

@@ -19,7 +19,7 @@ PROGRESS_FROM_ROWS = 1000
 def _parse_k(value: str) -> int | None:
     if value == "auto":
         return None
-    if value.isdigit() and int(value) >= 1:
+    if value.isascii() and value.isdigit() and len(value) < 10 and int(value) >= 1:
         return int(value)
     raise click.BadParameter("use 'auto' or a whole number of at least 1", param_hint="--k")
 

@@ -13,6 +13,7 @@ from app.cycles import bp
 from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
 from app.errors import refusal
 from app.i18n import current_locale_code
+from app.params import form_version
 from app.security import roles, signed_in
 from app.services.assessments import workflow as service
 from app.services.assessments.access import (
@@ -115,7 +116,7 @@ def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
         abort(403)
     values = _typed(area)
     version = request.form.get("version", "")
-    expected = int(version) if version.isdigit() else None
+    expected = form_version(version)
     problems = service.rating_problems(item, _inputs(values))
     if problems:
         flash(_("Nothing was saved: correct the practices marked below."), "danger")

@@ -17,6 +17,7 @@ from app.errors import refusal
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.pagination import paginate
+from app.params import parse_id
 from app.security import roles
 from app.services.assessments import workflow as service
 from app.services.assessments.access import visible_assessments
@@ -107,11 +108,11 @@ def _parse_targets(
     by_id = {line.id: line for line in lines}
     targets, errors = {}, {}
     for raw in form.getlist("lines"):
-        line = by_id.get(int(raw)) if raw.isdigit() else None
+        line = by_id.get(parse_id(raw) or 0)
         if line is None:
             continue  # not an active line any more: the table no longer shows it
         level = form.get(f"target-{line.id}", "")
-        if not level.isdigit() or int(level) not in TARGET_LEVELS:
+        if parse_id(level) not in TARGET_LEVELS:
             errors[line.id] = _("%(line)s: choose a target level from 1 to 5.", line=line.name)
         else:
             targets[line.id] = int(level)
@@ -156,7 +157,7 @@ def new_cycle() -> str | Response | tuple[str, int]:
             line_errors={},
         )
     targets, line_errors = _parse_targets(request.form, lines)
-    checked = {int(v) for v in request.form.getlist("lines") if v.isdigit()}
+    checked = {i for i in map(parse_id, request.form.getlist("lines")) if i is not None}
     levels = {line.id: request.form.get(f"target-{line.id}", "") for line in lines}
     lines_error = None
     if form.validate_on_submit() and not line_errors:

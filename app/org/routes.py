@@ -13,6 +13,7 @@ from app.extensions import db
 from app.org import bp
 from app.org.forms import BusinessLineForm, UserForm
 from app.pagination import paginate
+from app.params import form_version
 from app.security import roles, signed_in
 from app.services.org import save_business_line, save_user
 from app.services.permissions import can_manage_user
@@ -108,7 +109,7 @@ def edit_business_line(business_line_id: int | None = None) -> str | Response | 
             description=form.description.data or "",
             active=form.active.data,
             director_ids=form.directors.data or [],
-            version=int(form.version.data) if form.version.data else None,
+            version=form_version(form.version.data),
         )
         flash(_("Business line %(code)s saved.", code=saved.code), "success")
         return redirect(url_for("org.business_line", business_line_id=saved.id))
@@ -198,7 +199,7 @@ def edit_user(user_id: int | None = None) -> str | Response | tuple[str, int]:
             active=form.active.data,
             password=form.password.data or None,
             business_line_ids=form.business_lines.data or [],
-            version=int(form.version.data) if form.version.data else None,
+            version=form_version(form.version.data),
         )
         flash(_("Account %(email)s saved.", email=saved.email), "success")
         return redirect(url_for("org.users"))

@@ -16,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.numbers import FiniteNumber
+
 
 class CharterForm(FlaskForm):
     goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=2000)])
@@ -33,19 +35,30 @@ class KpiForm(FlaskForm):
         _l("Better when"),
         choices=[SelectChoice("higher", _l("higher")), SelectChoice("lower", _l("lower"))],
     )
-    baseline = FloatField(_l("Baseline"), validators=[InputRequired(message=_l("Enter a number."))])
-    target = FloatField(_l("Target"), validators=[InputRequired(message=_l("Enter a number."))])
+    baseline = FloatField(
+        _l("Baseline"), validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()]
+    )
+    target = FloatField(
+        _l("Target"), validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()]
+    )
     source = StringField(_l("Data source"), validators=[Optional(), Length(max=200)])
 
 
-class MeasurementForm(FlaskForm):
-    kpi_id = SelectField(_l("KPI"), coerce=int)
+class MeasurementEditForm(FlaskForm):
     measured_on = DateField(_l("Date"), validators=[DataRequired()])
     value = FloatField(
         lazy_pgettext("KPI measurement", "Value"),
-        validators=[InputRequired(message=_l("Enter a number."))],
+        validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()],
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class MeasurementForm(MeasurementEditForm):
+    kpi_id = SelectField(_l("KPI"), coerce=int)
+
+
+class DeleteForm(FlaskForm):
+    """A button that removes something (CSRF-protected, no fields)."""
 
 
 class ImportForm(FlaskForm):

@@ -15,8 +15,17 @@ from wtforms import SelectChoice
 from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
+from app.params import form_version
 from app.quickwins import bp
-from app.quickwins.forms import CharterForm, CloseForm, ImportForm, KpiForm, MeasurementForm
+from app.quickwins.forms import (
+    CharterForm,
+    CloseForm,
+    DeleteForm,
+    ImportForm,
+    KpiForm,
+    MeasurementEditForm,
+    MeasurementForm,
+)
 from app.security import roles, signed_in
 from app.services.backlog import quickwins as service
 from app.services.backlog.items import get_visible_item_or_404, owner_choices
@@ -24,7 +33,7 @@ from app.services.backlog.kpi_chart import before_after_svg
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS
 from assessments.kpi import Direction
-from models import Kpi, QuickWinProject
+from models import Kpi, KpiMeasurement, QuickWinProject
 
 
 def _status_labels() -> dict[str, str]:
@@ -207,6 +216,101 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     return _render_project(project, 422, measurement_form=form)
 
 
+def _kpi_or_404(project: QuickWinProject, kpi_id: int) -> Kpi:
+    kpi = next((k for k in project.kpis if k.id == kpi_id), None)
+    if kpi is None:
+        abort(404)
+    return kpi
+
+
+def _measurement_or_404(project: QuickWinProject, measurement_id: int) -> KpiMeasurement:
+    found = next((m for k in project.kpis for m in k.measurements if m.id == measurement_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/<int:project_id>/kpis/<int:kpi_id>", methods=["GET", "POST"])
+@signed_in
+def edit_kpi(project_id: int, kpi_id: int) -> str | WerkzeugResponse | tuple[str, int]:
+    """Correct a KPI's definition; its measurements are listed to correct or remove."""
+    project = _manageable_or_403(project_id)
+    kpi = _kpi_or_404(project, kpi_id)
+    form = KpiForm(obj=kpi if request.method == "GET" else None)
+    if request.method == "GET":
+        form.direction.data = kpi.direction.value
+    if form.validate_on_submit():
+        with refusal(form):
+            service.update_kpi(
+                current_user,
+                kpi,
+                name=form.name.data or "",
+                unit=form.unit.data or "",
+                direction=Direction(form.direction.data),
+                baseline=form.baseline.data,
+                target=form.target.data,
+                source=form.source.data or "",
+            )
+            flash(_("KPI saved."), "success")
+            return redirect(url_for("quickwins.project", project_id=project_id))
+    code = 422 if form.is_submitted() else 200
+    page = render_template(
+        "quickwins/kpi.html", project=project, kpi=kpi, form=form, delete_form=DeleteForm()
+    )
+    return page, code
+
+
+@bp.route("/<int:project_id>/kpis/<int:kpi_id>/delete", methods=["POST"])
+@signed_in
+def delete_kpi(project_id: int, kpi_id: int) -> WerkzeugResponse:
+    project = _manageable_or_403(project_id)
+    kpi = _kpi_or_404(project, kpi_id)
+    if DeleteForm().validate_on_submit():
+        service.delete_kpi(current_user, kpi)
+        flash(_("KPI removed with its measurements."), "success")
+    return redirect(url_for("quickwins.project", project_id=project_id))
+
+
+@bp.route("/<int:project_id>/measurements/<int:measurement_id>", methods=["GET", "POST"])
+@signed_in
+def edit_measurement(
+    project_id: int, measurement_id: int
+) -> str | WerkzeugResponse | tuple[str, int]:
+    """Correct a wrong measurement (date, value, note)."""
+    project = _manageable_or_403(project_id)
+    measurement = _measurement_or_404(project, measurement_id)
+    form = MeasurementEditForm(obj=measurement if request.method == "GET" else None)
+    if form.validate_on_submit():
+        with refusal(form):
+            service.update_measurement(
+                current_user,
+                measurement,
+                measured_on=form.measured_on.data,
+                value=form.value.data,
+                note=form.note.data or "",
+            )
+            flash(_("Measurement saved."), "success")
+            return redirect(
+                url_for("quickwins.edit_kpi", project_id=project_id, kpi_id=measurement.kpi_id)
+            )
+    page = render_template(
+        "quickwins/measurement.html", project=project, measurement=measurement, form=form
+    )
+    return page, 422 if form.is_submitted() else 200
+
+
+@bp.route("/<int:project_id>/measurements/<int:measurement_id>/delete", methods=["POST"])
+@signed_in
+def delete_measurement(project_id: int, measurement_id: int) -> WerkzeugResponse:
+    project = _manageable_or_403(project_id)
+    measurement = _measurement_or_404(project, measurement_id)
+    kpi_id = measurement.kpi_id
+    if DeleteForm().validate_on_submit():
+        service.delete_measurement(current_user, measurement)
+        flash(_("Measurement removed."), "success")
+    return redirect(url_for("quickwins.edit_kpi", project_id=project_id, kpi_id=kpi_id))
+
+
 @bp.route("/<int:project_id>/import", methods=["POST"])
 @signed_in
 def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
@@ -240,7 +344,7 @@ def close(project_id: int) -> WerkzeugResponse | tuple[str, int]:
             benefit_text=form.benefit_text.data or "",
             benefit_numbers=form.benefit_numbers.data or "",
             lessons_learned=form.lessons_learned.data or "",
-            version=int(form.version.data) if form.version.data else None,
+            version=form_version(form.version.data),
         )
         flash(_("Project closed; it now appears on the showcase."), "success")
         return redirect(url_for("quickwins.project", project_id=project_id))

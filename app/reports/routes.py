@@ -11,6 +11,7 @@ from flask import Response, abort, render_template, request, send_file
 from flask_login import current_user
 
 from app.i18n import current_locale_code
+from app.params import query_int
 from app.reports import bp
 from app.security import roles, signed_in
 from app.services.reports.build import LineOption, Report, ReportFilters, build_report
@@ -25,8 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _filters(**fixed: Any) -> ReportFilters:
     """Filters from the query string; a business line the user may not see is a 404."""
     filters = ReportFilters(
-        cycle_id=request.args.get("cycle", type=int),
-        business_line_id=request.args.get("business_line", type=int),
+        cycle_id=query_int("cycle"),
+        business_line_id=query_int("business_line"),
         model_key=(request.args.get("model") or "").strip()[:64] or None,
     )
     filters = replace(filters, **fixed)

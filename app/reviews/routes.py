@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from app.errors import refusal
 from app.extensions import db
 from app.pagination import paginate
+from app.params import parse_id
 from app.reviews import bp
 from app.reviews.forms import KIND_LABELS, ActionItemForm, ReviewForm
 from app.security import roles
@@ -75,7 +76,8 @@ def review(review_id: int):
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and 1 <= int(value) <= 5 else None
+    number = parse_id(value)
+    return number if number is not None and number <= 5 else None
 
 
 @bp.route("/<int:review_id>/decisions", methods=["POST"])
@@ -84,7 +86,7 @@ def decide(review_id: int):
     found = _review_or_404(review_id)
     decisions = [
         service.DecisionInput(
-            item_id=int(key.removeprefix("decision-")),
+            item_id=item_id,
             decision=value,
             rationale=request.form.get(f"rationale-{key.removeprefix('decision-')}", ""),
             impact=_int(request.form.get(f"impact-{key.removeprefix('decision-')}")),
@@ -92,7 +94,9 @@ def decide(review_id: int):
             effort=_int(request.form.get(f"effort-{key.removeprefix('decision-')}")),
         )
         for key, value in request.form.items()
-        if key.startswith("decision-") and key.removeprefix("decision-").isdigit() and value
+        if key.startswith("decision-")
+        and (item_id := parse_id(key.removeprefix("decision-"))) is not None
+        and value
     ]
     with refusal(show=False) as refused:
         count = service.decide(current_user, found, decisions)

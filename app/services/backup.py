@@ -3,6 +3,13 @@
 An archive is a zip with ``manifest.json`` (format version, schema revision, row counts,
 checksums) and one JSON Lines file per table. It restores into an empty database at the same
 schema revision, of either kind, so a SQLite pilot can move to PostgreSQL.
+
+The archive holds password hashes and every finding: it is created readable by its owner
+only (0600), whatever the umask. Values that one database keeps and the other refuses (a NUL
+character in text, an infinite or NaN number — the app refuses both on the way in, but older
+data or hand-made SQL may hold them) are listed in the manifest as ``problems`` when the
+backup is made, and a restore into PostgreSQL refuses such an archive up front, naming them,
+instead of failing halfway through.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import math
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +34,8 @@ from models import Base
 FORMAT = "ladder-backup"
 FORMAT_VERSION = 1
 BATCH = 2000
+#: How many unportable values the manifest lists (the count is always complete).
+MAX_PROBLEMS = 20
 
 
 class BackupError(Exception):
@@ -83,25 +94,61 @@ def _rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
         yield {key: _encode(value) for key, value in row.items()}
 
 
+def _unportable(value: Any) -> str | None:
+    """Why PostgreSQL would refuse ``value`` (also inside JSON columns), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {value} is not finite"
+    if isinstance(value, str) and "\x00" in value:
+        return "the text holds a NUL character"
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return next((reason for item in value if (reason := _unportable(item))), None)
+    return None
+
+
+def _check_row(table: Table, row: dict[str, Any], problems: list[str], count: list[int]) -> None:
+    for column, value in row.items():
+        reason = _unportable(value)
+        if reason:
+            count[0] += 1
+            if len(problems) < MAX_PROBLEMS:
+                key = ", ".join(f"{c.name}={row.get(c.name)}" for c in table.primary_key.columns)
+                problems.append(f"{table.name} ({key}) column {column}: {reason}")
+
+
+def _private_file(path: Path) -> Any:
+    """``path`` opened for writing, readable and writable by its owner only (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file existed with wider permissions
+    return os.fdopen(descriptor, "wb")
+
+
 def create_backup(
     engine: Engine, path: Path, progress: Callable[[int], None] = lambda _: None
 ) -> dict[str, Any]:
     """Write every table to ``path`` in one consistent read; return the manifest."""
     tables: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    problem_count = [0]
     with engine.connect() as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         revision = schema_revision(connection)
         if revision is None:
             raise BackupError("the database has no schema yet: run `ladder db upgrade` first")
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            _private_file(path) as handle,
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
             for table in _tables():
                 digest = hashlib.sha256()
                 count = 0
-                with archive.open(f"tables/{table.name}.jsonl", "w") as handle:
+                with archive.open(f"tables/{table.name}.jsonl", "w") as member:
                     for row in _rows(connection, table):
+                        _check_row(table, row, problems, problem_count)
                         line = json.dumps(row, ensure_ascii=False, sort_keys=True).encode()
-                        handle.write(line + b"\n")
+                        member.write(line + b"\n")
                         digest.update(line)
                         count += 1
                 tables[table.name] = {"rows": count, "sha256": digest.hexdigest()}
@@ -113,6 +160,8 @@ def create_backup(
                 "created_at": dt.datetime.now(dt.UTC).isoformat(),
                 "source_dialect": connection.dialect.name,
                 "tables": tables,
+                "problems": problems,
+                "problem_count": problem_count[0],
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     return manifest
@@ -161,6 +210,12 @@ def restore_backup(
                 f"schema revision differs: the database is at {revision or 'none'}, the backup "
                 f"at {manifest['schema_revision']}; run `ladder db upgrade` on an empty "
                 "database of the same release"
+            )
+        if connection.dialect.name == "postgresql" and manifest.get("problem_count"):
+            raise BackupError(
+                f"the backup holds {manifest['problem_count']} value(s) PostgreSQL cannot store "
+                "(restore it into SQLite, correct them in Ladder, back up again): "
+                + "; ".join(manifest.get("problems", []))
             )
         for table in _tables():
             if connection.execute(select(func.count()).select_from(table)).scalar():

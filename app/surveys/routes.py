@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from app.errors import refusal
 from app.extensions import db, limiter, login_manager
 from app.i18n import current_locale_code
+from app.params import form_version
 from app.security import public, roles, untracked
 from app.services.findings.labels import CATEGORY_LABELS
 from app.services.findings.records import area_names, reference_model
@@ -111,7 +112,7 @@ def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int
             closes_on=form.closes_on.data,
             anonymous=form.anonymous.data,
             categories=parse_categories(form.categories.data or ""),
-            version=int(form.version.data) if form.version.data else None,
+            version=form_version(form.version.data),
         )
         flash(_("Survey saved."), "success")
         return redirect(url_for("surveys.survey", survey_id=saved.id))

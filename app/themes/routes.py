@@ -14,6 +14,7 @@ from app.errors import refusal
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.pagination import paginate
+from app.params import form_version, parse_id
 from app.security import roles
 from app.services.findings.labels import SOURCE_LABELS
 from app.services.findings.records import FindingFilter, area_names, reference_model
@@ -211,7 +212,7 @@ def rename(theme_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("A theme name has 1 to 200 characters."), "danger")
         return redirect(url_for("themes.theme", theme_id=theme_id))
-    version = int(form.version.data) if form.version.data else None
+    version = form_version(form.version.data)
     with refusal():
         rename_theme(current_user, found, form.label.data or "", version=version)
         flash(_("Theme renamed."), "success")
@@ -222,7 +223,7 @@ def rename(theme_id: int) -> Response:
 @roles(*MANAGERS)
 def merge(theme_id: int) -> Response:
     found = _theme_or_404(theme_id)
-    keep = _theme_or_404(request.form.get("other", 0, type=int))
+    keep = _theme_or_404(parse_id(request.form.get("other")) or 0)
     with refusal():
         merge_themes(current_user, keep, found)
         flash(_("Themes merged."), "success")
@@ -234,8 +235,8 @@ def merge(theme_id: int) -> Response:
 @roles(*MANAGERS)
 def move(theme_id: int) -> Response:
     _theme_or_404(theme_id)
-    target = _theme_or_404(request.form.get("target", 0, type=int))
-    ids = [int(v) for v in request.form.getlist("findings") if v.isdigit()]
+    target = _theme_or_404(parse_id(request.form.get("target")) or 0)
+    ids = [i for i in map(parse_id, request.form.getlist("findings")) if i is not None]
     count = move_findings(current_user, target, ids)
     flash(
         ngettext(

@@ -2,7 +2,8 @@
 
 Matplotlib's object API (``Figure`` + the Agg canvas), never pyplot: pyplot keeps global
 state that is not safe in a threaded web server. Chinese labels use a CJK font installed on
-the system (Debian ``fonts-noto-cjk``); nothing is downloaded.
+the system (Debian ``fonts-noto-cjk``); nothing is downloaded. Drawn inside
+``chart_style``, like every chart: a KPI name with ``$`` is plain text, not TeX.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from matplotlib.figure import Figure
 
 from app.services.backlog.quickwins import KpiView
 from app.services.reports.charts import font_families
+from assessments.charts import chart_style
 
 
 def before_after_svg(views: list[KpiView], labels: dict[str, str]) -> str:
     """One panel per KPI: baseline (before), latest measurement (after) and target, plus
     the measurements over time. ``labels`` holds the translated words of the chart."""
+    with chart_style({"svg.hashsalt": "ladder"}):
+        return _draw(views, labels)
+
+
+def _draw(views: list[KpiView], labels: dict[str, str]) -> str:
     count = max(len(views), 1)
     figure = Figure(figsize=(7, 2.6 * count), layout="constrained")
     FigureCanvasAgg(figure)

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
+from app.params import query_int
 from assessments.prioritisation import ItemStatus, QuickWinRule
 from models import ImprovementItem
 
@@ -26,6 +27,14 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "end": (ImprovementItem.planned_end.asc(), ImprovementItem.id.asc()),
 }
 CELL_LIMIT = 24
+
+
+def _business_line_arg(args: Mapping[str, str]) -> str:
+    """``?business_line=``: an id, ``none`` (company-wide items) or empty (all)."""
+    if args.get("business_line", "").strip() == "none":
+        return "none"
+    line_id = query_int("business_line", args=args)
+    return "" if line_id is None else str(line_id)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class Filters:
         return cls(
             q=args.get("q", "").strip()[:100],
             status=status if status in {s.value for s in ItemStatus} else "",
-            business_line=args.get("business_line", "")[:12],
+            business_line=_business_line_arg(args),
             process_area=args.get("process_area", "").strip().upper()[:16],
             quick_win=args.get("quick_win", "") if args.get("quick_win") in ("0", "1") else "",
             sort=sort if sort in SORTS else "priority",
@@ -76,7 +85,7 @@ def apply_filters(stmt: Select[Any], filters: Filters) -> Select[Any]:
         stmt = stmt.where(item.status == ItemStatus(filters.status))
     if filters.business_line == "none":
         stmt = stmt.where(item.business_line_id.is_(None))
-    elif filters.business_line.isdigit():
+    elif filters.business_line:
         stmt = stmt.where(item.business_line_id == int(filters.business_line))
     if filters.process_area:
         stmt = stmt.where(item.process_area == filters.process_area)

@@ -9,10 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.numbers import NumberOutOfRange, checked_number
 from app.services.audit import record_change, snapshot
 from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
@@ -108,6 +110,44 @@ def promote(
 # ----------------------------------------------------------------------------- KPIs
 
 
+KPI_FIELDS = ("name", "unit", "direction", "baseline", "target", "source")
+
+
+def _number(value: Any, field: str, label: str) -> float:
+    """``value`` by the one rule for numbers (``app.numbers``), as a ServiceError on ``field``."""
+    try:
+        return checked_number(value, label)
+    except NumberOutOfRange as error:
+        raise ServiceError(error.message, field) from error
+
+
+def _check_kpi(
+    project: QuickWinProject,
+    kpi: Kpi | None,
+    name: str,
+    direction: Direction,
+    baseline: float,
+    target: float,
+) -> tuple[str, float, float]:
+    name = name.strip()
+    if not name:
+        raise ServiceError(_("Name the KPI."), "name")
+    if any(k.name == name and k is not kpi for k in project.kpis):
+        raise ServiceError(_("This project already has a KPI named %(name)s.", name=name), "name")
+    baseline = _number(baseline, "baseline", _("Baseline"))
+    target = _number(target, "target", _("Target"))
+    try:
+        check_kpi(direction, baseline, target)
+    except ValueError as error:
+        message = (
+            _("The target must differ from the baseline.")
+            if target == baseline
+            else _("For this direction the target must be on the other side of the baseline.")
+        )
+        raise ServiceError(message, "target") from error
+    return name, baseline, target
+
+
 def add_kpi(
     actor: User,
     project: QuickWinProject,
@@ -119,20 +159,7 @@ def add_kpi(
     target: float,
     source: str = "",
 ) -> Kpi:
-    name = name.strip()
-    if not name:
-        raise ServiceError(_("Name the KPI."), "name")
-    if any(k.name == name for k in project.kpis):
-        raise ServiceError(_("This project already has a KPI named %(name)s.", name=name), "name")
-    try:
-        check_kpi(direction, baseline, target)
-    except ValueError as error:
-        message = (
-            _("The target must differ from the baseline.")
-            if target == baseline
-            else _("For this direction the target must be on the other side of the baseline.")
-        )
-        raise ServiceError(message, "target") from error
+    name, baseline, target = _check_kpi(project, None, name, direction, baseline, target)
     kpi = Kpi(
         name=name,
         unit=unit.strip(),
@@ -144,20 +171,61 @@ def add_kpi(
     project.kpis.append(kpi)
     db.session.flush()
     record_change(
-        actor,
-        "create",
-        kpi,
-        new=snapshot(kpi, ("name", "unit", "direction", "baseline", "target", "source")),
-        label=f"{project.item.title} / {name}",
+        actor, "create", kpi, new=snapshot(kpi, KPI_FIELDS), label=f"{project.item.title} / {name}"
     )
     return kpi
+
+
+def update_kpi(
+    actor: User,
+    kpi: Kpi,
+    *,
+    name: str,
+    unit: str,
+    direction: Direction,
+    baseline: float,
+    target: float,
+    source: str = "",
+) -> None:
+    """Correct a KPI's definition; its measurements stay. Audited with old and new values."""
+    project = kpi.project
+    name, baseline, target = _check_kpi(project, kpi, name, direction, baseline, target)
+    before = snapshot(kpi, KPI_FIELDS)
+    kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
+    kpi.baseline, kpi.target, kpi.source = baseline, target, source.strip()
+    db.session.flush()
+    record_change(
+        actor,
+        "update",
+        kpi,
+        old=before,
+        new=snapshot(kpi, KPI_FIELDS),
+        label=f"{project.item.title} / {name}",
+    )
+
+
+def delete_kpi(actor: User, kpi: Kpi) -> None:
+    """Remove a KPI and its measurements; the audit trail keeps what was removed."""
+    project = kpi.project
+    old = {**snapshot(kpi, KPI_FIELDS), "measurements": len(kpi.measurements)}
+    record_change(actor, "delete", kpi, old=old, label=f"{project.item.title} / {kpi.name}")
+    project.kpis.remove(kpi)
+    db.session.flush()
+
+
+MEASUREMENT_FIELDS = ("measured_on", "value", "note")
+
+
+def _check_measurement(measured_on: date, value: float) -> float:
+    if measured_on > today():
+        raise ServiceError(_("A measurement cannot be dated in the future."), "measured_on")
+    return _number(value, "value", pgettext("KPI measurement", "Value"))
 
 
 def add_measurement(
     actor: User, kpi: Kpi, *, measured_on: date, value: float, note: str = ""
 ) -> KpiMeasurement:
-    if measured_on > today():
-        raise ServiceError(_("A measurement cannot be dated in the future."), "measured_on")
+    value = _check_measurement(measured_on, value)
     measurement = KpiMeasurement(measured_on=measured_on, value=value, note=note.strip()[:500])
     kpi.measurements.append(measurement)
     db.session.flush()
@@ -169,6 +237,40 @@ def add_measurement(
         label=kpi.name,
     )
     return measurement
+
+
+def update_measurement(
+    actor: User, measurement: KpiMeasurement, *, measured_on: date, value: float, note: str = ""
+) -> None:
+    """Correct a wrong measurement; audited on its KPI with the old and new values."""
+    value = _check_measurement(measured_on, value)
+    before = snapshot(measurement, MEASUREMENT_FIELDS)
+    measurement.measured_on, measurement.value = measured_on, value
+    measurement.note = note.strip()[:500]
+    db.session.flush()
+    db.session.expire(measurement.kpi, ["measurements"])  # keep the date order
+    record_change(
+        actor,
+        "update",
+        measurement,
+        old=before,
+        new=snapshot(measurement, MEASUREMENT_FIELDS),
+        label=measurement.kpi.name,
+    )
+
+
+def delete_measurement(actor: User, measurement: KpiMeasurement) -> None:
+    """Remove a wrong measurement; the audit trail keeps its values."""
+    kpi = measurement.kpi
+    record_change(
+        actor,
+        "delete",
+        measurement,
+        old=snapshot(measurement, MEASUREMENT_FIELDS),
+        label=kpi.name,
+    )
+    kpi.measurements.remove(measurement)
+    db.session.flush()
 
 
 @dataclass(frozen=True)
@@ -192,19 +294,6 @@ def _as_date(value: Any) -> date | None:
     if isinstance(value, str):
         try:
             return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", ""))
         except ValueError:
             return None
     return None
@@ -242,7 +331,6 @@ def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> i
         name = str(cells[0]).strip() if cells[0] is not None else ""
         kpi = kpis.get(name)
         measured_on = _as_date(cells[1])
-        value = _as_number(cells[2])
         row_problems = []
         if kpi is None:
             row_problems.append(
@@ -252,8 +340,11 @@ def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> i
             row_problems.append(ImportProblem(number, "Date", _("Not a date (use YYYY-MM-DD).")))
         elif measured_on > today():
             row_problems.append(ImportProblem(number, "Date", _("A date in the future.")))
-        if value is None:
-            row_problems.append(ImportProblem(number, "Value", _("Not a number.")))
+        value: float | None = None
+        try:
+            value = checked_number(cells[2], pgettext("KPI measurement", "Value"))
+        except NumberOutOfRange as error:
+            row_problems.append(ImportProblem(number, "Value", error.message))
         if row_problems or kpi is None or measured_on is None or value is None:
             problems.extend(row_problems)
             continue

@@ -17,6 +17,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.params import parse_id
 from app.services.audit import record_change
 from app.services.errors import ServiceError
 from app.services.findings.records import MAX_TEXT
@@ -157,7 +158,7 @@ def _parse_row(
             )
         )
     severity_text = _cell(row, columns, "severity") or "3"
-    severity = int(severity_text) if severity_text.isdigit() else 0
+    severity = parse_id(severity_text) or 0
     if not 1 <= severity <= 5:
         errors.append(RowError(number, "severity", _("Severity must be a whole number 1 to 5.")))
     area = _cell(row, columns, "process_area").upper()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from app.extensions import db
+from app.params import MAX_ID, query_int
 from app.services.assessments.model_store import ensure_builtin_models, latest_stored, parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError
@@ -49,16 +50,15 @@ class FindingFilter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> FindingFilter:
-        def number(name: str) -> int | None:
-            value = (args.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+        def number(name: str, maximum: int = MAX_ID) -> int | None:
+            return query_int(name, args=args, maximum=maximum)
 
         source = args.get("source") or None
         return cls(
             business_line_id=number("business_line"),
             process_area=(args.get("process_area") or "").strip().upper()[:16] or None,
             source=source if source in {s.value for s in FindingSource} else None,
-            severity=number("severity"),
+            severity=number("severity", 5),
             cycle_id=number("cycle"),
             survey_id=number("survey"),
             q=(args.get("q") or "").strip()[:MAX_QUERY],

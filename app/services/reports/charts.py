@@ -8,9 +8,10 @@ drawn as paths in the SVG, so a chart reads the same wherever it is opened. Colo
 Okabe–Ito palette; series also differ by line style, marker or hatch; the heatmap uses
 ``cividis``, which reads the same with colour-vision deficiencies.
 
-Rendering is serialised by a lock (``rc_context`` changes matplotlib's global settings for
-the time of a drawing), and the bytes are cached by a key made of the data fingerprint, the
-filters and the language, so a chart is drawn once per change of the data.
+Rendering goes through ``assessments.charts.chart_style``: one drawing at a time (it changes
+matplotlib's global settings), labels as plain text (names may hold ``$``); and the bytes
+are cached by a key made of the data fingerprint, the filters and the language, so a chart is
+drawn once per change of the data.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import matplotlib
 from flask_babel import gettext as _
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from app.services.reports.build import Report
-from assessments.charts import OKABE_ITO, cjk_font_family
+from assessments.charts import OKABE_ITO, chart_style, cjk_font_family
 
 CHART_NAMES = ("levels", "trend", "heatmap", "themes", "flow", "quickwins")
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -41,7 +41,6 @@ _LINE_STYLES = ("-", "--", ":", "-.")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _HATCHES = ("", "//", "..")
 _GREY = "#BBBBBB"
-_RENDER_LOCK = threading.Lock()
 _CACHE_SIZE = 256
 _cache: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -107,19 +106,16 @@ def clear_cache() -> None:
 def render(name: str, report: Report, fmt: str) -> bytes:
     """Draw chart ``name`` of ``report`` as ``fmt`` ("svg" or "png")."""
     builder = _BUILDERS[name]
-    with (
-        _RENDER_LOCK,
-        matplotlib.rc_context(
-            {
-                "svg.fonttype": "path",
-                "svg.hashsalt": "ladder",
-                "font.family": "sans-serif",
-                "font.sans-serif": font_families(),
-                "font.size": 9,
-                "axes.spines.top": False,
-                "axes.spines.right": False,
-            }
-        ),
+    with chart_style(
+        {
+            "svg.fonttype": "path",
+            "svg.hashsalt": "ladder",
+            "font.family": "sans-serif",
+            "font.sans-serif": font_families(),
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
     ):
         figure = builder(report)
         FigureCanvasAgg(figure)
