@@ -12,11 +12,14 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import Field
 
 from app.extensions import db, login_manager
+from app.once import already_submitted
 from app.params import BadParameter
 from app.services.errors import ServiceError, StaleEdit
+from app.services.submissions import AlreadySubmitted
 
 
 def _messages() -> dict[int, str]:
@@ -113,6 +116,10 @@ refusal = Refusal
 
 
 def init_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AlreadySubmitted)
+    def second_post_of_a_form(seen: AlreadySubmitted) -> WerkzeugResponse:
+        return already_submitted(seen)
+
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> tuple[str | dict[str, object], int]:
         """A refusal no view shows itself: its status and message on the error page."""

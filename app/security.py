@@ -7,10 +7,9 @@ test walks ``app.url_map`` so an undeclared route is caught before it ships.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeGuard, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import abort, current_app, has_request_context, request
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from flask_login import current_user
 
 from app.errors import render_error
 from app.extensions import login_manager
+from assessments.text_rules import first_control_character
 from models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -118,30 +118,46 @@ def is_safe_redirect(target: str | None) -> TypeGuard[str]:
     )
 
 
-# C0 controls except tab, newline and carriage return; DEL; U+FFFD, which is what invalid
-# UTF-8 (lone surrogates, overlong forms, stray bytes) becomes when the request is decoded.
-UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+def _invalid_utf8(encoded: bytes) -> bool:
+    """Whether url-encoded ``name=value&...`` bytes hold text that is not UTF-8. Werkzeug
+    keeps such bytes as literal ``%XX`` text, which would be stored as it is."""
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _unstorable(text: str) -> bool:
+    # U+FFFD is what invalid UTF-8 in a multipart field becomes when Werkzeug decodes it.
+    return first_control_character(text) is not None or "\ufffd" in text
 
 
 def refuse_unstorable_input() -> Any:
-    """``before_request`` hook: refuse form fields and query parameters holding text that
-    PostgreSQL (NUL) or a spreadsheet export (control characters) cannot keep, or that was
-    not valid UTF-8, with a 400 that says why, before any view saves part of it."""
+    """``before_request`` hook: the text rule for every form and query string. Refuse
+    fields and query parameters holding text that PostgreSQL (NUL) or a spreadsheet export
+    (control characters) cannot keep, or that was not valid UTF-8, with a 400 that says
+    why, before any view saves part of it. Uploaded files follow the same rule in
+    ``app.services.tabular``."""
     if request.endpoint == "static":
         return None
+    raw = [request.query_string]
     fields = [*request.args.lists()]
-    if request.method == "POST" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
+    if request.method == "POST" and request.mimetype in (URLENCODED, "multipart/form-data"):
+        if request.mimetype == URLENCODED:
+            raw.append(request.get_data(cache=True))
         fields += request.form.lists()
-    for name, values in fields:
-        if any(UNSTORABLE.search(text) for text in (name, *values)):
-            return render_error(
-                400,
-                _(
-                    "The form contains characters that cannot be saved: control characters "
-                    "or text that is not valid UTF-8. Remove them and try again."
-                ),
-            )
+    if any(_invalid_utf8(part) for part in raw) or any(
+        _unstorable(text) for name, values in fields for text in (name, *values)
+    ):
+        return render_error(
+            400,
+            _(
+                "The form contains characters that cannot be saved: control characters "
+                "or text that is not valid UTF-8. Remove them and try again."
+            ),
+        )
     return None

@@ -36,6 +36,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.maturity_model.model import RATING_SCALE, Text
+from assessments.text_rules import describe_character, first_control_character
+from assessments.xlsx_guard import scan_workbook
 
 __all__ = [
     "COLUMNS",
@@ -336,11 +338,11 @@ def _check_archive(data: bytes, limits: ImportLimits) -> Problem | None:
             names = {part.filename for part in parts}
             if "xl/workbook.xml" not in names:
                 return Problem("not_excel")
-            for part in parts:
-                if part.filename.endswith((".xml", ".rels")):
-                    with archive.open(part) as stream:
-                        if b"<!DOCTYPE" in stream.read(4096).upper():
-                            return Problem("not_excel")
+            found = scan_workbook(archive, limits.max_rows_per_sheet + FIRST_DATA_ROW)
+            if found == "dtd":
+                return Problem("not_excel")
+            if found == "too_many_rows":
+                return Problem("too_many_rows", params={"max": limits.max_rows_per_sheet})
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
         return Problem("not_excel")
     return None
@@ -443,6 +445,9 @@ def _read_row(
     if rating == "NA" and not cell["na_reason"]:
         problem("na_without_reason", "na_reason")
     for key in _TEXT_COLUMNS:
+        bad = first_control_character(cell[key])
+        if bad is not None:
+            problem("control_character", key, char=describe_character(bad))
         if len(cell[key]) > limits.max_text:
             problem("too_long", key, max=limits.max_text, length=len(cell[key]))
     for line in cell["links"].splitlines():

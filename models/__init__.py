@@ -17,6 +17,7 @@ from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
+from models.submission import FormSubmission
 from models.survey import Survey, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
@@ -37,6 +38,7 @@ __all__ = [
     "CycleTarget",
     "Finding",
     "FindingSource",
+    "FormSubmission",
     "Frequency",
     "ImprovementItem",
     "Kpi",

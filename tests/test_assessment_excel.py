@@ -184,6 +184,10 @@ def _too_long(workbook):
     workbook["PP"]["E7"] = "证" * 5001
 
 
+def _control_character(workbook):
+    workbook["PP"]["E7"] = "证据\x7f已上传"  # DEL: legal in XML, so a workbook can carry it
+
+
 def _practice_on_wrong_sheet(workbook):
     workbook["PP"]["A6"] = "REQM.SP1.1"
 
@@ -199,6 +203,7 @@ def _practice_on_wrong_sheet(workbook):
         (_bad_link, "Sheet PP, row 6, column F: “wiki/page” is not a link"),
         (_too_long, "Sheet PP, row 7, column E: the text has 5001 characters"),
         (_practice_on_wrong_sheet, "Sheet PP, row 6, column A: REQM.SP1.1 belongs on sheet REQM"),
+        (_control_character, "Sheet PP, row 7, column E: the text contains a control character"),
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else None,
 )

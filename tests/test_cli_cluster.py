@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import time
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
 from tests.test_cli_models import ladder
+from tests.test_hostile_input import million_rows, with_dtd
 
 PAIN_POINTS = [
     "需求老是变，开发做到一半客户又改主意了",
@@ -94,10 +98,14 @@ def test_single_row_gives_one_theme(tmp_path):
 @pytest.mark.parametrize(
     ("setup", "args", "message"),
     [
-        ("missing-column", ["--text-column", "text"], "no column 'text'"),
-        ("not-excel", ["--text-column", "痛点"], "not an Excel"),
-        ("unknown-type", ["--text-column", "痛点"], "unsupported file type"),
+        ("missing-column", ["--text-column", "text"], "There is no column “text”"),
+        ("not-excel", ["--text-column", "痛点"], "not a readable Excel file"),
+        ("unknown-type", ["--text-column", "痛点"], "Unsupported file type"),
         ("empty", ["--text-column", "痛点"], "no header row"),
+        ("nul", ["--text-column", "痛点"], "Row 3, column 痛点: The text contains a control"),
+        ("latin-1", ["--text-column", "痛点"], "neither UTF-8 nor GB18030"),
+        ("dtd", ["--text-column", "痛点"], "document type declaration (DTD)"),
+        ("too-many-rows", ["--text-column", "痛点"], "more than 200,000 rows"),
     ],
 )
 def test_bad_files_fail_with_a_message(tmp_path, setup, args, message):
@@ -109,13 +117,45 @@ def test_bad_files_fail_with_a_message(tmp_path, setup, args, message):
     elif setup == "unknown-type":
         path = tmp_path / "p.pdf"
         path.write_bytes(b"%PDF")
+    elif setup == "nul":
+        path = write_csv(tmp_path / "p.csv", ["正常的一行", "before\x00after"])
+    elif setup == "latin-1":
+        path = tmp_path / "p.csv"
+        path.write_bytes("痛点\n".encode() + b"caf\xe9,ok\n")
+    elif setup == "dtd":
+        path = tmp_path / "p.xlsx"
+        path.write_bytes(xlsx_with_dtd())
+    elif setup == "too-many-rows":
+        path = tmp_path / "p.xlsx"
+        path.write_bytes(million_rows(("痛点",), dimension=False))
     else:
         path = tmp_path / "p.csv"
         path.write_text("")
+    started = time.monotonic()
     result = ladder("cluster", str(path), *args, "--format", "json", tmp_path=tmp_path)
     assert result.returncode != 0
     assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
     assert result.stdout == ""
+    if setup == "too-many-rows":  # refused before the million rows are read
+        assert time.monotonic() - started < 30
+
+
+def xlsx_with_dtd() -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["痛点"])
+    workbook.active.append(["需求老是变"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/workbook.xml"] = with_dtd(parts["xl/workbook.xml"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return out.getvalue()
 
 
 def test_large_file_shows_progress_on_stderr_only(tmp_path):

@@ -23,6 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 from openpyxl import Workbook, load_workbook
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.services.backlog.quickwins import add_kpi, promote
@@ -319,12 +321,12 @@ def test_invalid_utf8_and_lone_surrogates_are_refused(app, world, pmo, surface):
         assert response.status_code == 400, (raw, response.status_code)
         assert "UTF-8" in response.text
     assert counts(app) == before
-    for raw in INVALID_UTF8:  # url-encoded: Werkzeug keeps undecodable bytes as %XX text
+    for raw in INVALID_UTF8:  # url-encoded: Werkzeug would keep undecodable bytes as %XX
         body = _encoded(fields).replace(b"PLACEHOLDER", quote_from_bytes(raw).encode())
         response = sender.post(url, data=body, content_type="application/x-www-form-urlencoded")
-        assert response.status_code < 500
-        if b"\x00" in raw:
-            assert response.status_code == 400
+        assert response.status_code == 400, (raw, response.status_code)
+        assert "UTF-8" in response.text
+    assert counts(app) == before
     with app.app_context():
         texts = db.session.scalars(db.select(Finding.text)).all()
         texts += db.session.scalars(db.select(ImprovementItem.title)).all()
@@ -333,12 +335,18 @@ def test_invalid_utf8_and_lone_surrogates_are_refused(app, world, pmo, surface):
     for saved in texts:
         saved.encode("utf-8")  # no lone surrogate was stored
         assert "\x00" not in saved
+        assert "%ED" not in saved.upper()  # nor bytes kept as %XX text
+        assert "%FF" not in saved.upper()
 
 
 @pytest.mark.parametrize("url", ["/findings/", "/backlog/", "/business-lines", "/cycles/"])
-def test_search_boxes_refuse_nul_bytes_cleanly(app, world, pmo, url):
+def test_search_boxes_refuse_nul_bytes_and_invalid_utf8_cleanly(app, world, pmo, url):
     response = pmo.get(url, query_string={"q": "需求\x00变更"})
     assert response.status_code == 400
+    for raw in INVALID_UTF8:
+        response = pmo.get(f"{url}?q={quote_from_bytes(raw)}")
+        assert response.status_code == 400, raw
+        assert "UTF-8" in response.text
 
 
 # ------------------------------------------------------------------- uploads: Excel files
@@ -399,11 +407,12 @@ def _zip_of(parts: dict[str, bytes]) -> bytes:
 
 
 def _upload(client: Any, url: str, data: bytes, filename: str, **fields: Any) -> Any:
-    return client.post(
-        url,
-        data={**fields, "file": (io.BytesIO(data), filename, XLSX)},
-        content_type="multipart/form-data",
+    """Post the file as a browser does, encoded in memory (the test client's own encoder
+    leaves a temporary file open for bodies over 500 kB)."""
+    boundary, body = encode_multipart(
+        {**fields, "file": FileStorage(io.BytesIO(data), filename, content_type=XLSX)}
     )
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def _import_targets(world: World, pmo: Any, director: Any) -> list[tuple[Any, str, dict]]:
@@ -465,6 +474,172 @@ def test_path_like_file_names_do_not_matter(app, world, pmo, tmp_path, monkeypat
         assert db.session.scalar(db.select(db.func.count(KpiMeasurement.id))) == (
             1 if measured.status_code == 302 else 0
         )
+
+
+# ------------------------------------------------- uploads: tables, one reader, one text rule
+
+TABLES = {  # import -> (header, a good row with {text} where user text goes, text column)
+    "findings": (["text", "business_line", "severity"], ["{text}", "RDC", "3"], "text"),
+    "kpi": (
+        ["KPI", "Date", "Value", "Note"],
+        ["评审周期", date.today().isoformat(), "8", "{text}"],
+        "Note",
+    ),
+}
+
+
+def _table_targets(world: World, pmo: Any) -> dict[str, tuple[Any, str, dict]]:
+    return {
+        "findings": (pmo, "/findings/import", {"cycle": "0"}),
+        "kpi": (pmo, f"/quick-wins/{world.project_id}/import", {}),
+    }
+
+
+def _table_file(kind: str, text: str, fmt: str, encoding: str = "utf-8") -> tuple[bytes, str]:
+    header, row, _column = TABLES[kind]
+    rows = [header, [cell.format(text=text) for cell in row]]
+    if fmt == "xlsx":
+        return _workbook(rows), "upload.xlsx"
+    delimiter = "\t" if fmt == "tsv" else ","
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue().encode(encoding), f"upload.{fmt}"
+
+
+def _stored(app, kind: str) -> list[str]:
+    with app.app_context():
+        if kind == "findings":
+            return list(db.session.scalars(db.select(Finding.text)))
+        return list(db.session.scalars(db.select(KpiMeasurement.note)))
+
+
+# C0 controls cannot be written into XML at all; DEL and C1 controls can, so an .xlsx can
+# carry them.
+TABLE_CONTROLS = {"csv": ["\x00", "\x07", "\x1b", "\x0b", "\x7f"], "xlsx": ["\x7f", "\x85"]}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", list(TABLES))
+def test_control_characters_in_an_uploaded_table_are_refused_where_they_are(
+    app, world, pmo, kind, fmt
+):
+    client, url, fields = _table_targets(world, pmo)[kind]
+    column = TABLES[kind][2]
+    before = counts(app)
+    for char in TABLE_CONTROLS[fmt]:
+        data, filename = _table_file(kind, f"before{char}after", fmt)
+        response = _upload(client, url, data, filename, **fields)
+        assert response.status_code == 422, (kind, repr(char), response.status_code)
+        assert f"<td>2</td><td>{column}</td>" in response.text, repr(char)
+        assert f"U+{ord(char):04X}" in response.text
+        assert counts(app) == before
+    assert pmo.get("/findings/export.xlsx").status_code == 200
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize("kind", list(TABLES))
+def test_every_import_reads_utf8_and_gb18030(app, world, pmo, kind, fmt, encoding):
+    client, url, fields = _table_targets(world, pmo)[kind]
+    data, filename = _table_file(kind, "需求变更频繁，评审\t来不及", fmt, encoding)
+    response = _upload(client, url, data, filename, **fields)
+    assert response.status_code == 302, response.text[:500]
+    assert "需求变更频繁，评审\t来不及" in _stored(app, kind)
+
+
+OTHER_ENCODINGS = {
+    "utf-16": lambda text: text.encode("utf-16"),
+    "utf-32": lambda text: text.encode("utf-32"),
+    "latin-1 byte in utf-8": lambda text: text.replace("café", "caf").encode() + b"\xe9,x\n",
+}
+
+
+@pytest.mark.parametrize("encoding", list(OTHER_ENCODINGS))
+@pytest.mark.parametrize("kind", list(TABLES))
+def test_other_encodings_are_refused(app, world, pmo, kind, encoding):
+    client, url, fields = _table_targets(world, pmo)[kind]
+    data, filename = _table_file(kind, "café", "csv")
+    data = OTHER_ENCODINGS[encoding](data.decode())
+    before = counts(app)
+    response = _upload(client, url, data, filename, **fields)
+    assert response.status_code == 422, response.text[:300]
+    assert "GB18030" in response.text
+    assert counts(app) == before
+
+
+def million_rows(header: tuple[str, ...], *, dimension: bool) -> bytes:
+    """A small .xlsx whose first sheet has a header and a million one-cell rows, declaring
+    its size or not (openpyxl parses a sheet of undeclared size in full just to learn it)."""
+    with zipfile.ZipFile(io.BytesIO(_workbook([list(header)]))) as small:
+        parts = {name: small.read(name) for name in small.namelist()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">'
+            )
+            if dimension:
+                sheet.write(b'<dimension ref="A1:A1000000"/>')
+            sheet.write(b"<sheetData>" + _inline_row(list(header)))
+            for number in range(2, 1_000_001):
+                sheet.write(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (number, number))
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("dimension", [True, False], ids=["declared", "undeclared"])
+def test_a_workbook_of_a_million_rows_is_refused_at_once(app, world, pmo, dimension):
+    before = counts(app)
+    targets = _table_targets(world, pmo)
+    for kind, header in (("findings", BOMB_HEADERS["findings"]), ("kpi", BOMB_HEADERS["kpi"])):
+        client, url, fields = targets[kind]
+        data = million_rows(header, dimension=dimension)
+        started = time.monotonic()
+        response = _upload(client, url, data, "upload.xlsx", **fields)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 422, (kind, response.status_code)
+        assert "50,000" in response.text, kind
+        assert elapsed < 2, (kind, elapsed)
+        assert counts(app) == before
+
+
+@pytest.mark.parametrize("kind", list(TABLES))
+def test_a_table_over_the_row_limit_is_refused(app, world, pmo, kind):
+    client, url, fields = _table_targets(world, pmo)[kind]
+    header, row, _column = TABLES[kind]
+    line = ",".join(cell.format(text="行") for cell in row)
+    data = (",".join(header) + "\n" + (line + "\n") * 50_001).encode()
+    before = counts(app)
+    response = _upload(client, url, data, "upload.csv", **fields)
+    assert response.status_code == 422
+    assert "50,000" in response.text
+    assert counts(app) == before
+
+
+def with_dtd(xml: bytes) -> bytes:
+    """``xml`` with a document type declaration of nested entities (an XML bomb's shape)."""
+    dtd = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+    if xml.startswith(b"<?xml"):
+        end = xml.index(b"?>") + 2
+        return xml[:end] + dtd + xml[end:]
+    return dtd + xml
+
+
+def test_a_workbook_with_a_dtd_is_refused(app, world, pmo, director):
+    with zipfile.ZipFile(io.BytesIO(_workbook([["text", "business_line"]]))) as small:
+        parts = {name: small.read(name) for name in small.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = with_dtd(parts["xl/worksheets/sheet1.xml"])
+    data = _zip_of(parts)
+    before = counts(app)
+    for client, url, fields in _import_targets(world, pmo, director):
+        response = _upload(client, url, data, "upload.xlsx", **fields)
+        assert response.status_code == 422, (url, response.status_code)
+        assert "DTD" in response.text or "Excel" in response.text
+        assert counts(app) == before
 
 
 # ----------------------------------------------------------------------- YAML model upload

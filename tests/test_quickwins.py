@@ -170,11 +170,18 @@ def test_not_a_workbook_is_refused(app, client, login_as):
     _kpi(client, project_id)
     response = client.post(
         f"/quick-wins/{project_id}/import",
+        data={"file": (io.BytesIO(b"KPI,Date\n"), "m.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "不是可读取的 Excel 文件" in response.text
+    response = client.post(  # a CSV is read, and its header checked
+        f"/quick-wins/{project_id}/import",
         data={"file": (io.BytesIO(b"KPI,Date\n"), "m.csv")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert "不是 Excel 工作簿" in response.text
+    assert "KPI, Date, Value, Note" in response.text
 
 
 def test_closing_review_puts_the_project_on_the_showcase_for_everyone(

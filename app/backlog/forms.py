@@ -13,10 +13,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from app.once import OncePerInstance
+
 SCALE_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]
 
 
-class ItemForm(FlaskForm):
+class ItemForm(OncePerInstance, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     business_line_id = SelectField(_l("Business line"), coerce=int)

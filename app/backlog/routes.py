@@ -27,6 +27,7 @@ from app.services.backlog.items import (
     create_from_theme,
     current_rule,
     get_visible_item_or_404,
+    item_of_finding,
     item_outcome,
     open_gap_findings,
     owner_choices,
@@ -36,6 +37,7 @@ from app.services.backlog.items import (
     visible_items,
 )
 from app.services.backlog.my_work import MyWork, waiting_for
+from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS, visible_business_lines
 from assessments.prioritisation import Action
@@ -179,9 +181,12 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("backlog/form.html", form=form, item=found, stale=None)
     with refusal(form, stale_notice=True) as refused:
+        claimed = claim(current_user, form.submission.data) if found is None else None
         saved = save_item(current_user, found, _input(form), version=_version(form))
+        location = url_for("backlog.item", item_id=saved.id)
+        complete(claimed, location)
         flash(_("Improvement item saved."), "success")
-        return redirect(url_for("backlog.item", item_id=saved.id))
+        return redirect(location)
     if refused.stale is not None and found is not None:
         form.version.data = str(found.version)  # saving again overwrites the changes shown
     return render_template(
@@ -245,9 +250,13 @@ def gaps() -> str:
 @bp.route("/from-finding/<int:finding_id>", methods=["POST"])
 @roles(*MANAGERS)
 def from_finding(finding_id: int) -> Response:
-    finding = db.session.get(Finding, finding_id)
+    finding = db.session.get(Finding, finding_id, with_for_update=True)  # one post at a time
     if finding is None:
         abort(404)
+    existing = item_of_finding(finding)
+    if existing is not None:  # a double click, or someone else was quicker
+        flash(_("This finding already has an item."), "info")
+        return redirect(url_for("backlog.item", item_id=existing.id))
     created = create_from_finding(current_user, finding)
     flash(_("Item created from the finding; review impact, effort and owner."), "success")
     return redirect(url_for("backlog.edit_item", item_id=created.id))

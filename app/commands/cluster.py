@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from app.commands.models import FORMAT, fail, find_model, print_json
-from app.services.tabular import TableError, read_table
+from app.services.tabular import MAX_CLUSTER_ROWS, TableError, read_table
 from assessments.area_profiles import area_profiles
 from assessments.clustering import cluster_texts, result_to_dict
 
@@ -53,10 +54,13 @@ def _parse_k(value: str) -> int | None:
 def cluster_command(
     path: Path, text_column: str, k_value: str, model_key: str, lang: str, output_format: str
 ) -> None:
-    """Cluster the pain points of a CSV, TSV or XLSX file into themes."""
+    """Cluster the pain points of a CSV, TSV or XLSX file into themes.
+
+    CSV/TSV in UTF-8 or GB18030; at most 200,000 rows after the header."""
     k = _parse_k(k_value)
     try:
-        texts = read_table(path).column(text_column)
+        with force_locale("en"):
+            texts = read_table(path, max_rows=MAX_CLUSTER_ROWS).column(text_column)
     except TableError as error:
         fail(f"{path}: {error}")
     areas = area_profiles(find_model(model_key))

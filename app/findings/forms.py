@@ -6,11 +6,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.once import OncePerInstance
 from app.services.findings.labels import FREQUENCY_LABELS, TOO_LONG
 from app.services.findings.records import MAX_TEXT
 
 
-class FindingForm(FlaskForm):
+class FindingForm(OncePerInstance, FlaskForm):
     text = TextAreaField(
         _l("Finding"),
         validators=[DataRequired(), Length(max=MAX_TEXT, message=TOO_LONG)],
@@ -35,11 +36,12 @@ class ImportForm(FlaskForm):
         _l("CSV or Excel file"),
         validators=[
             FileRequired(),
-            FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file.")),
+            FileAllowed(["csv", "tsv", "xlsx"], _l("Upload a .csv, .tsv or .xlsx file.")),
         ],
         description=_l(
             "Columns: text, business_line (code), severity (1–5), category, process_area "
-            "(code, optional). The first row holds the column names."
+            "(code, optional). The first row holds the column names. CSV in UTF-8 or GB18030; "
+            "at most 50,000 rows."
         ),
     )
     cycle = SelectField(_l("Assessment cycle"), coerce=int, default=0)

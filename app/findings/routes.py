@@ -29,6 +29,7 @@ from app.services.findings.records import (
     filtered_findings,
     reference_model,
 )
+from app.services.submissions import claim, complete
 from app.services.visibility import MANAGERS, visible_business_lines
 from models import BusinessLine, Cycle, Finding
 
@@ -121,6 +122,7 @@ def new_finding() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("findings/form.html", form=form), 422 if form.errors else 200
     with refusal(form):
+        claimed = claim(current_user, form.submission.data)
         add_manual_finding(
             current_user,
             text=form.text.data or "",
@@ -132,8 +134,10 @@ def new_finding() -> str | Response | tuple[str, int]:
             frequency=form.frequency.data or None,
             known_areas=frozenset(areas),
         )
+        location = url_for("findings.findings", source="manual")
+        complete(claimed, location)
         flash(_("Finding added."), "success")
-        return redirect(url_for("findings.findings", source="manual"))
+        return redirect(location)
     return render_template("findings/form.html", form=form), 422
 
 

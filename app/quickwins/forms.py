@@ -17,9 +17,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.numbers import FiniteNumber
+from app.once import OncePerInstance
 
 
-class CharterForm(FlaskForm):
+class CharterForm(OncePerInstance, FlaskForm):
     goal = TextAreaField(_l("Goal"), validators=[DataRequired(), Length(max=2000)])
     scope = TextAreaField(_l("Scope"), validators=[Optional(), Length(max=2000)])
     owner_id = SelectField(_l("Owner"), coerce=int)
@@ -28,7 +29,7 @@ class CharterForm(FlaskForm):
     team = TextAreaField(_l("Team"), validators=[Optional(), Length(max=2000)])
 
 
-class KpiForm(FlaskForm):
+class KpiForm(OncePerInstance, FlaskForm):
     name = StringField(_l("KPI name"), validators=[DataRequired(), Length(max=100)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=20)])
     direction = SelectField(
@@ -53,7 +54,7 @@ class MeasurementEditForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
-class MeasurementForm(MeasurementEditForm):
+class MeasurementForm(OncePerInstance, MeasurementEditForm):
     kpi_id = SelectField(_l("KPI"), coerce=int)
 
 
@@ -62,7 +63,7 @@ class DeleteForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Excel file (.xlsx)"), validators=[FileRequired()])
+    file = FileField(_l("Excel or CSV file (.xlsx, .csv, .tsv)"), validators=[FileRequired()])
 
 
 class CloseForm(FlaskForm):

@@ -30,6 +30,7 @@ from app.security import roles, signed_in
 from app.services.backlog import quickwins as service
 from app.services.backlog.items import get_visible_item_or_404, owner_choices
 from app.services.backlog.kpi_chart import before_after_svg
+from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS
 from assessments.kpi import Direction
@@ -119,6 +120,7 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("quickwins/promote.html", form=form, item=item)
     with refusal(form):
+        claimed = claim(current_user, form.submission.data)
         project = service.promote(
             current_user,
             item,
@@ -129,8 +131,10 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
             end=form.end.data,
             team=form.team.data or "",
         )
+        location = url_for("quickwins.project", project_id=project.id)
+        complete(claimed, location)
         flash(_("Quick-win project started. Add its KPIs."), "success")
-        return redirect(url_for("quickwins.project", project_id=project.id))
+        return redirect(location)
     return render_template("quickwins/promote.html", form=form, item=item), 422
 
 
@@ -176,6 +180,7 @@ def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_project(project, 422, kpi_form=form)
     with refusal(form):
+        claimed = claim(current_user, form.submission.data)
         service.add_kpi(
             current_user,
             project,
@@ -186,8 +191,10 @@ def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
             target=form.target.data,
             source=form.source.data or "",
         )
+        location = url_for("quickwins.project", project_id=project_id)
+        complete(claimed, location)
         flash(_("KPI added."), "success")
-        return redirect(url_for("quickwins.project", project_id=project_id))
+        return redirect(location)
     return _render_project(project, 422, kpi_form=form)
 
 
@@ -204,6 +211,7 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
         form.kpi_id.errors = [_("Choose a KPI of this project.")]
         return _render_project(project, 422, measurement_form=form)
     with refusal(form):
+        claimed = claim(current_user, form.submission.data)
         service.add_measurement(
             current_user,
             kpi,
@@ -211,8 +219,10 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
             value=form.value.data,
             note=form.note.data or "",
         )
+        location = url_for("quickwins.project", project_id=project_id)
+        complete(claimed, location)
         flash(_("Measurement saved."), "success")
-        return redirect(url_for("quickwins.project", project_id=project_id))
+        return redirect(location)
     return _render_project(project, 422, measurement_form=form)
 
 
@@ -319,7 +329,10 @@ def import_measurements(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_project(project, 422, import_form=form)
     with refusal(form) as refused:
-        count = service.import_measurements(current_user, project, form.file.data.read())
+        upload = form.file.data
+        count = service.import_measurements(
+            current_user, project, upload.filename or "", upload.read()
+        )
         flash(
             ngettext("%(num)s measurement imported.", "%(num)s measurements imported.", count),
             "success",

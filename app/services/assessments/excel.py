@@ -226,6 +226,11 @@ def _problem_text(problem: Problem) -> str:
             length=p["length"],
             max=p["max"],
         )
+    if code == "control_character":
+        return _(
+            "the text contains a control character (%(char)s), which cannot be stored; remove it.",
+            char=p["char"],
+        )
     if code == "bad_link":
         return _(
             "“%(value)s” is not a link; links start with http:// or https://.", value=p["value"]

@@ -297,6 +297,19 @@ def save_item(
     return item
 
 
+def item_of_finding(finding: Finding) -> ImprovementItem | None:
+    """The first item that addresses ``finding``, if any."""
+    from models import improvement_item_findings
+
+    return db.session.scalar(
+        select(ImprovementItem)
+        .join(improvement_item_findings)
+        .where(improvement_item_findings.c.finding_id == finding.id)
+        .order_by(ImprovementItem.id)
+        .limit(1)
+    )
+
+
 def create_from_finding(actor: User, finding: Finding) -> ImprovementItem:
     """One step from a gap: business line, process area and the finding link filled in."""
     title = finding.text.split(" / ")[0][:200]

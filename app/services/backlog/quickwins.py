@@ -3,7 +3,6 @@ progress and status per KPI, the before/after chart and the closing review."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -18,7 +18,7 @@ from app.numbers import NumberOutOfRange, checked_number
 from app.services.audit import record_change, snapshot
 from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
-from app.services.tabular import unpacks_too_large
+from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from app.services.visibility import MANAGERS, restrict_to_visible
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status
 from assessments.prioritisation import ItemStatus
@@ -33,7 +33,6 @@ from models.base import utcnow
 
 PROMOTABLE = (ItemStatus.APPROVED, ItemStatus.IN_PROGRESS)
 IMPORT_COLUMNS = ("KPI", "Date", "Value", "Note")
-MAX_IMPORT_ROWS = 5000
 
 
 def today() -> date:
@@ -101,8 +100,12 @@ def promote(
         end=end,
         team=team.strip(),
     )
-    db.session.add(project)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # PostgreSQL: waits for a concurrent promotion
+            db.session.add(project)
+            db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError(_("This item is already a quick-win project.")) from error
     record_change(actor, "create", project, new=snapshot(project, PROJECT_FIELDS), label=item.title)
     return project
 
@@ -168,8 +171,14 @@ def add_kpi(
         target=target,
         source=source.strip(),
     )
-    project.kpis.append(kpi)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # PostgreSQL: waits for a concurrent KPI of the name
+            project.kpis.append(kpi)
+            db.session.flush()
+    except IntegrityError as error:
+        raise ServiceError(
+            _("This project already has a KPI named %(name)s.", name=name), "name"
+        ) from error
     record_change(
         actor, "create", kpi, new=snapshot(kpi, KPI_FIELDS), label=f"{project.item.title} / {name}"
     )
@@ -299,21 +308,30 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> int:
-    """Measurements from an .xlsx sheet with columns KPI, Date, Value, Note (header row
-    first). All rows or none: any problem refuses the file, naming row and column."""
-    from openpyxl import load_workbook
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
 
-    if unpacks_too_large(data):
-        raise ServiceError(_("The Excel file is too large once unpacked."), "file")
+
+def import_measurements(actor: User, project: QuickWinProject, filename: str, data: bytes) -> int:
+    """Measurements from an .xlsx, CSV or TSV table with columns KPI, Date, Value, Note
+    (header row first). All rows or none: any problem refuses the file, naming row and
+    column."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that isn't xlsx
-        raise ServiceError(_("The file is not an Excel workbook (.xlsx)."), "file") from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
-    if [h.lower() for h in header[:3]] != [c.lower() for c in IMPORT_COLUMNS[:3]]:
+        table = read_upload(filename, data, max_rows=MAX_IMPORT_ROWS)
+    except TableError as error:
+        raise ImportRefused(
+            [ImportProblem(p.row, p.column, p.message) for p in error.problems]
+        ) from error
+    if [h.lower() for h in table.columns[:3]] != [c.lower() for c in IMPORT_COLUMNS[:3]]:
         raise ServiceError(
             _("The first row must be the headers: %(cols)s.", cols=", ".join(IMPORT_COLUMNS)),
             "file",
@@ -321,14 +339,9 @@ def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> i
     kpis = {k.name: k for k in project.kpis}
     problems: list[ImportProblem] = []
     parsed: list[tuple[Kpi, date, float, str]] = []
-    for number, row in enumerate(rows, start=2):
-        cells = [*row, None, None, None, None][:4]
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        if len(parsed) + len(problems) >= MAX_IMPORT_ROWS:
-            problems.append(ImportProblem(number, "", _("Too many rows.")))
-            break
-        name = str(cells[0]).strip() if cells[0] is not None else ""
+    for number, row in zip(table.row_numbers, table.rows, strict=True):
+        cells = [*row, "", "", "", ""][:4]
+        name = as_text(cells[0])
         kpi = kpis.get(name)
         measured_on = _as_date(cells[1])
         row_problems = []
@@ -348,9 +361,7 @@ def import_measurements(actor: User, project: QuickWinProject, data: bytes) -> i
         if row_problems or kpi is None or measured_on is None or value is None:
             problems.extend(row_problems)
             continue
-        note = str(cells[3]).strip() if cells[3] is not None else ""
-        parsed.append((kpi, measured_on, value, note))
-    workbook.close()
+        parsed.append((kpi, measured_on, value, as_text(cells[3])))
     if problems:
         raise ImportRefused(problems)
     if not parsed:

@@ -3,17 +3,11 @@ points. Imports are all-or-nothing and report every problem with its row and col
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zipfile import BadZipFile
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -21,13 +15,12 @@ from app.params import parse_id
 from app.services.audit import record_change
 from app.services.errors import ServiceError
 from app.services.findings.records import MAX_TEXT
-from app.services.tabular import unpacks_too_large
+from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from app.services.tabular_export import xlsx_bytes
 from models import BusinessLine, Finding, FindingSource, User
 
 IMPORT_COLUMNS = ("text", "business_line", "severity", "category", "process_area")
 REQUIRED_COLUMNS = ("text", "business_line")
-MAX_IMPORT_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -57,54 +50,26 @@ def export_workbook(findings: Iterable[Finding], headers: Sequence[str], row_of:
 # ------------------------------------------------------------------------------ import
 
 
-def _read_rows(filename: str, data: bytes) -> Iterator[list[Any]]:
-    if filename.lower().endswith(".xlsx"):
-        if unpacks_too_large(data):
-            raise ImportFailed([RowError(0, "", _("The Excel file is too large once unpacked."))])
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-            raise ImportFailed(
-                [RowError(0, "", _("The file is not a readable Excel file."))]
-            ) from error
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else v for v in row]
-        workbook.close()
-        return
-    if not filename.lower().endswith((".csv", ".tsv", ".txt")):
-        raise ImportFailed([RowError(0, "", _("Upload a .csv or .xlsx file."))])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFailed([RowError(0, "", _("The CSV file must be UTF-8 encoded."))]) from error
-    delimiter = "\t" if filename.lower().endswith(".tsv") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
-
-
-def _header(row: Sequence[Any]) -> dict[str, int]:
-    return {str(name).strip().lower(): i for i, name in enumerate(row) if str(name).strip()}
+def _header(columns: Sequence[str]) -> dict[str, int]:
+    return {name.strip().lower(): i for i, name in enumerate(columns) if name.strip()}
 
 
 def _cell(row: Sequence[Any], columns: dict[str, int], name: str) -> str:
     index = columns.get(name)
     if index is None or index >= len(row):
         return ""
-    value = row[index]
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+    return as_text(row[index]).strip()
 
 
 def parse_import(
     filename: str, data: bytes, known_areas: frozenset[str]
 ) -> tuple[list[dict[str, Any]], list[RowError]]:
-    """Rows as finding values, and every problem (row numbers as in the file, header = 1)."""
-    rows = _read_rows(filename, data)
-    header = next(rows, None)
-    if header is None:
-        return [], [RowError(1, "", _("The file is empty."))]
-    columns = _header(header)
+    """Rows as finding values, and every problem (row numbers as in the file)."""
+    try:
+        table = read_upload(filename, data, max_rows=MAX_IMPORT_ROWS)
+    except TableError as error:
+        return [], [RowError(p.row, p.column, p.message) for p in error.problems]
+    columns = _header(table.columns)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         return [], [
@@ -116,18 +81,7 @@ def parse_import(
     }
     values: list[dict[str, Any]] = []
     errors: list[RowError] = []
-    for number, row in enumerate(rows, start=2):
-        if not any(str(v).strip() for v in row):
-            continue
-        if len(values) + len(errors) >= MAX_IMPORT_ROWS:
-            errors.append(
-                RowError(
-                    number,
-                    "",
-                    ngettext("At most %(num)s row.", "At most %(num)s rows.", MAX_IMPORT_ROWS),
-                )
-            )
-            break
+    for number, row in zip(table.row_numbers, table.rows, strict=True):
         parsed, row_errors = _parse_row(number, row, columns, lines, known_areas)
         errors += row_errors
         if parsed is not None:

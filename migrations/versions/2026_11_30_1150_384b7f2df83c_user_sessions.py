@@ -5,8 +5,8 @@ change or reset, revocation, timeouts). ``users.session_token`` only let every s
 user end at once, so it goes; existing sign-ins end with the upgrade.
 
 Revision ID: 384b7f2df83c
-Revises: dd972392cfc5
-Create Date: 2026-11-30 10:26:06
+Revises: ba255af16a1f
+Create Date: 2026-11-30 11:50:00
 
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "384b7f2df83c"
-down_revision = "dd972392cfc5"
+down_revision = "ba255af16a1f"
 branch_labels = None
 depends_on = None
 
