@@ -1,8 +1,9 @@
 """Gunicorn settings for Ladder: ``gunicorn -c gunicorn.conf.py wsgi:app``.
 
 Every value can be set from the environment, so the same file serves each host behind the
-load balancer. The app processes are stateless: sessions live in signed cookies, rate-limit
-counters in Redis (``LADDER_REDIS_URL``), data in PostgreSQL.
+load balancer. The app processes are stateless: sessions live in PostgreSQL (the signed
+cookie holds only a key), rate-limit counters in Redis (``LADDER_REDIS_URL``), data in
+PostgreSQL.
 """
 
 import multiprocessing

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from app.config import load_config
+from app.config import load_config, use_host_cookie_prefix
 from app.database import init_request_transaction
 from app.errors import init_error_handlers
 from app.extensions import csrf, db, limiter, login_manager, migrate
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    use_host_cookie_prefix(app.config)
     app.json = FiniteJSONProvider(app)
 
     if app.config.get("LADDER_PROXY_FIX"):
@@ -63,6 +64,7 @@ def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     from app.api.auth import is_api_request, load_user_from_bearer, unauthorized
+    from app.sessions import load_session_user
     from models import User
 
     login_manager.init_app(app)
@@ -72,14 +74,10 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(alternative_id: str) -> User | None:
-        user_id, _, token = alternative_id.partition(":")
-        if not user_id.isdigit() or is_api_request():  # the API is cookie-less: bearer only
+    def load_user(user_id: str) -> User | None:
+        if is_api_request():  # the API is cookie-less: bearer only
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_token != token:
-            return None
-        return user
+        return load_session_user(user_id)
 
     login_manager.request_loader(load_user_from_bearer)
     login_manager.unauthorized_handler(unauthorized)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,20 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def use_host_cookie_prefix(config: MutableMapping[str, Any]) -> None:
+    """With secure cookies, name them ``__Host-…``: browsers then accept them only when
+    Secure, for path ``/`` and without a Domain, so a sibling subdomain cannot plant or
+    overwrite them. Flask's defaults already give path ``/`` and no Domain."""
+    if config.get("SESSION_COOKIE_SECURE"):
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+        config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["SESSION_COOKIE_DOMAIN"] = None
+        config["REMEMBER_COOKIE_DOMAIN"] = None
+        config["SESSION_COOKIE_PATH"] = "/"
+        config["REMEMBER_COOKIE_PATH"] = "/"
+
+
 def load_config(instance_path: str) -> dict[str, Any]:
     env = os.environ
     database_url = env.get("LADDER_DATABASE_URL") or (
@@ -41,7 +56,12 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": env.get("LADDER_REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_RATE_LIMIT": env.get("LADDER_LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_RATE_LIMIT": env.get("LADDER_LOGIN_RATE_LIMIT", "30 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get(
+            "LADDER_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute; 20 per hour; 100 per day"
+        ),
+        "SESSION_IDLE_MINUTES": int(env.get("LADDER_SESSION_IDLE_MINUTES", "60")),
+        "SESSION_MAX_HOURS": int(env.get("LADDER_SESSION_MAX_HOURS", "12")),
         "SURVEY_RATE_LIMIT": env.get("LADDER_SURVEY_RATE_LIMIT", "10 per hour"),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": env.get("LADDER_TIMEZONE", "Asia/Shanghai"),

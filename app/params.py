@@ -98,9 +98,14 @@ def parse_id(raw: str | None) -> int | None:
     return value if 1 <= value <= MAX_ID else None
 
 
-def form_version(raw: str | None) -> int | None:
+def form_version(raw: str | int | None) -> int | None:
     """The hidden ``version`` of an edit form: None when the form has none; a value that is
-    not a version compares unequal to every record (0), so the edit is refused as stale."""
+    not a version compares unequal to every record (0), so the edit is refused as stale.
+
+    A post that leaves the field out gets the record's own version (an int) from WTForms'
+    ``obj=``: that is no stale edit."""
+    if isinstance(raw, int):
+        return raw
     if not (raw or "").strip():
         return None
     return parse_id(raw) or 0

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 
+from app.security import is_untracked_request
+
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -58,8 +60,9 @@ def init_request_logging(app: Flask) -> None:
         started = g.get("request_started")
         if started is not None and request.endpoint != "static":
             # Only a user the request already loaded: loading one here, after the response
-            # is built, would re-enter Flask-Login's loaders.
-            user = g.get("_login_user")
+            # is built, would re-enter Flask-Login's loaders. Untracked pages (anonymous
+            # surveys) name nobody, so a line cannot tie an answer to its author.
+            user = None if is_untracked_request() else g.get("_login_user")
             access.info(
                 "%s %s %s",
                 request.method,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeGuard, TypeVar
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -49,6 +49,21 @@ def roles(*allowed: Role) -> Callable[[F], F]:
         return _declare(view, frozenset(allowed))
 
     return decorator
+
+
+def untracked(view: F) -> F:
+    """A page that must leave no trace of who opened it: anonymous survey answers. Its
+    log line carries no user, and a signed-in visitor's session is not marked as seen,
+    so neither can be matched with the time an answer was stored."""
+    view.untracked = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_untracked_request() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "untracked", False))
 
 
 def declared_access(endpoint: str | None) -> frozenset[Role] | str | None:

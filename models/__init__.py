@@ -21,6 +21,7 @@ from models.submission import FormSubmission
 from models.survey import Survey, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
+from models.user_session import UserSession
 
 __all__ = [
     "LOCALES",
@@ -58,6 +59,7 @@ __all__ = [
     "Theme",
     "ThemeFinding",
     "User",
+    "UserSession",
     "business_line_directors",
     "improvement_item_findings",
 ]

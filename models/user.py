@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,10 +25,6 @@ class Role(enum.StrEnum):
 LOCALES = ("zh_CN", "en")
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(16)
-
-
 class User(TimestampMixin, Base):
     __tablename__ = "users"
 
@@ -40,8 +35,6 @@ class User(TimestampMixin, Base):
     role: Mapped[Role] = mapped_column(value_enum(Role, "user_role"))
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Rotated on password change: it is part of the login cookie, so old sessions end.
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     last_login_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
@@ -69,7 +62,9 @@ class User(TimestampMixin, Base):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """The id Flask-Login keeps in the cookie; the session itself is checked against
+        ``user_sessions`` (see ``app/services/sessions.py``)."""
+        return str(self.id)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -46,6 +46,7 @@ def make_test_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashes; the scheme is the same
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         **overrides,
     }

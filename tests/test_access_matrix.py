@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
@@ -36,6 +37,7 @@ from models import (
     Theme,
     ThemeFinding,
     User,
+    UserSession,
 )
 from tests.assessment_support import assessment_id_of, make_cycle
 from tests.backlog_helpers import make_item
@@ -87,6 +89,9 @@ EXPECTED: dict[str, Rule] = {
     "auth.password": rule_of(SIGNED),
     "profile.tokens": rule_of(SIGNED),
     "profile.revoke": rule(DIR, line=True),  # the token belongs to the director of line A
+    "profile.sessions": rule_of(SIGNED),
+    "profile.revoke_session_view": rule(DIR, line=True),  # a session of that director
+    "profile.revoke_other_sessions": rule_of(SIGNED),
     "audit.events": rule(ADMIN),
     "audit.export": rule(ADMIN),
     # organisation
@@ -373,6 +378,11 @@ def clients(app, world) -> dict[str, FlaskClient]:
         response = c.post("/login", data={"email": person.email, "password": PASSWORD})
         assert response.status_code == 302
         made[role] = c
+    with app.app_context():  # the director's sign-in session, for /profile/sessions/<id>
+        director_id = world.people[DIR].id
+        world.ids["session_id"] = db.session.scalar(
+            select(UserSession.id).where(UserSession.user_id == director_id)
+        )
     return made
 
 

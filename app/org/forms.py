@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.once import OncePerInstance
+from app.services.passwords import MAX_LENGTH, MIN_LENGTH
 from models import LOCALES, Role
 
 ROLE_LABELS = {
@@ -56,7 +57,7 @@ class UserForm(OncePerInstance, FlaskForm):
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), Length(min=8, max=200)],
+        validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
         description=_l("Leave empty to keep the current password."),
     )
     business_lines = SelectMultipleField(_l("Business lines (directors)"), coerce=int)

@@ -1,4 +1,4 @@
-"""The signed-in user's own settings: personal API tokens."""
+"""The signed-in user's own settings: personal API tokens and sign-in sessions."""
 
 from flask import Blueprint
 

@@ -18,4 +18,4 @@ class NewTokenForm(OncePerInstance, FlaskForm):
 
 
 class RevokeTokenForm(FlaskForm):
-    """No fields: the CSRF token is what it checks."""
+    """No fields: the CSRF token is what it checks (revoking a token or a session)."""

@@ -12,9 +12,12 @@ from app.pagination import paginate
 from app.profile import bp
 from app.profile.forms import NewTokenForm, RevokeTokenForm
 from app.security import signed_in
+from app.services.audit import record_change
+from app.services.sessions import end_user_sessions, revoke_session, user_sessions
 from app.services.submissions import claim, complete
 from app.services.tokens import create_token, revoke_token
-from models import ApiToken
+from app.sessions import current_session_id, session_timeouts, sign_out
+from models import ApiToken, UserSession
 
 
 def _render(form: NewTokenForm, new_token: str | None = None) -> str:
@@ -60,3 +63,44 @@ def revoke(token_id: int) -> Response:
     else:
         flash(_("Token %(name)s was already revoked.", name=row.name), "info")
     return redirect(url_for("profile.tokens"))
+
+
+@bp.route("/sessions")
+@signed_in
+def sessions() -> str:
+    """The user's live sign-in sessions: where and when, and a way to end each."""
+    return render_template(
+        "profile/sessions.html",
+        sessions=user_sessions(current_user, session_timeouts()),
+        current_id=current_session_id(),
+        form=RevokeTokenForm(),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/revoke", methods=["POST"])
+@signed_in
+def revoke_session_view(session_id: int) -> Response:
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    if row.id == current_session_id():
+        sign_out()
+        flash(_("You have signed out."), "info")
+        return redirect(url_for("auth.login"))
+    revoke_session(current_user, row)
+    flash(_("The session has been ended: that browser must sign in again."), "success")
+    return redirect(url_for("profile.sessions"))
+
+
+@bp.route("/sessions/revoke-others", methods=["POST"])
+@signed_in
+def revoke_other_sessions() -> Response:
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    ended = end_user_sessions(current_user, keep_id=current_session_id())
+    if ended:
+        record_change(current_user, "revoke_sessions", current_user, new={"sessions": ended})
+    flash(_("Other sessions ended: %(n)s.", n=ended), "success")
+    return redirect(url_for("profile.sessions"))

@@ -13,8 +13,10 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
+from app.services.passwords import check_new_password
+from app.services.sessions import end_user_sessions
+from app.services.tokens import revoke_user_tokens
 from models import BusinessLine, Role, User
-from models.user import new_session_token
 
 BUSINESS_LINE_FIELDS = ("code", "name", "description", "active", "director_ids")
 USER_FIELDS = ("email", "display_name", "role", "locale", "active", "business_line_ids")
@@ -143,7 +145,7 @@ def save_user(
     if user is None:
         if not password:
             raise ServiceError(_("A new account needs a password."), "password")
-        user = User(session_token=new_session_token())
+        user = User()
         db.session.add(user)
     else:
         before = _user_state(user)
@@ -155,8 +157,14 @@ def save_user(
             "active": active,
         }
         _check_version(user.version, version, before, yours)
+    if password:
+        check_new_password(
+            password, email=email, display_name=display_name.strip(), field="password"
+        )
     if not creating:
         user.version += 1
+    role_changed = not creating and user.role is not role
+    disabled = not creating and user.active and not active
     user.email = email
     user.display_name = display_name.strip()
     user.role = role
@@ -164,7 +172,8 @@ def save_user(
     user.active = active
     if password:
         user.password_hash = hash_password(password)
-        user.session_token = new_session_token()
+    if (password and not creating) or disabled:
+        end_user_sessions(user)  # a reset or a disabled account signs out every browser
     ids = list(business_line_ids) if role is Role.DIRECTOR else []
     user.business_lines = (
         list(db.session.scalars(select(BusinessLine).where(BusinessLine.id.in_(ids))))
@@ -176,13 +185,20 @@ def save_user(
     if password and not creating:
         after["password"] = "changed"  # noqa: S105  (a marker, never the password)
     record_change(actor, "create" if creating else "update", user, old=before, new=after)
+    if (password and not creating) or role_changed or disabled:
+        # tokens were issued for the old password or role: scripts need new ones
+        revoke_user_tokens(actor, user)
     return user
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end the user's other sessions (the token is in the cookie)."""
+    """Set a new password (if the policy allows it) and end every session of the user; the
+    caller starts a new one for the browser that made the change."""
+    check_new_password(
+        new_password, email=user.email, display_name=user.display_name, field="new_password"
+    )
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
+    end_user_sessions(user)
     user.version += 1
     db.session.flush()
     record_change(user, "password_change", user, new={"password": "changed"})

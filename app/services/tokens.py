@@ -73,6 +73,10 @@ def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, s
 
 def revoke_token(actor: User, row: ApiToken) -> bool:
     """Revoke ``row``; False when it was already revoked (nothing changes then)."""
+    return _revoke(actor, row)
+
+
+def _revoke(actor: User | None, row: ApiToken) -> bool:
     if row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
@@ -86,6 +90,15 @@ def revoke_token(actor: User, row: ApiToken) -> bool:
         label=f"{row.user.email} / {row.name}",
     )
     return True
+
+
+def revoke_user_tokens(actor: User | None, user: User) -> int:
+    """Revoke every active token of ``user`` (password reset, role change, disabled account);
+    returns how many were revoked."""
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    return sum(_revoke(actor, row) for row in list(rows))
 
 
 def user_for_token(token: str) -> User | None:

@@ -16,7 +16,7 @@ from app.errors import refusal
 from app.extensions import db, limiter, login_manager
 from app.i18n import current_locale_code
 from app.params import form_version
-from app.security import public, roles
+from app.security import public, roles, untracked
 from app.services.findings.labels import CATEGORY_LABELS
 from app.services.findings.records import area_names, reference_model
 from app.services.findings.surveys import (
@@ -177,6 +177,7 @@ def _answer_form(found: Survey) -> AnswerForm:
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @limiter.limit(_answer_limit, key_func=_link_and_address, methods=["POST"])
 @public
+@untracked
 def answer(token: str) -> str | Response | tuple[str, int]:
     found = survey_by_token(token) or abort(404)
     if not found.anonymous and not current_user.is_authenticated:
@@ -210,6 +211,7 @@ def answer(token: str) -> str | Response | tuple[str, int]:
 
 @bp.route("/s/<token>/thanks")
 @public
+@untracked
 def thanks(token: str) -> str:
     found = survey_by_token(token) or abort(404)
     return render_template("surveys/thanks.html", survey=found)
