@@ -73,7 +73,7 @@ def init_request_logging(app: Flask) -> None:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": str(user.id) if getattr(user, "is_authenticated", False) else None,
+                    "user_id": str(user.id) if user is not None and user.is_authenticated else None,
                 },
             )
         return response
