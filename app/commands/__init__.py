@@ -9,6 +9,7 @@ from app.commands.cluster import cluster_command
 from app.commands.demo import demo_command
 from app.commands.models import model_group, score_command
 from app.commands.tokens import token_group
+from app.commands.users import user_group
 
 
 def register_commands(app: Flask) -> None:
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
         score_command,
         cluster_command,
         token_group,
+        user_group,
         backup_command,
         restore_command,
     ):
