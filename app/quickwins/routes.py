@@ -181,16 +181,7 @@ def add_kpi(project_id: int) -> WerkzeugResponse | tuple[str, int]:
         return _render_project(project, 422, kpi_form=form)
     with refusal(form):
         claimed = claim(current_user, form.submission.data)
-        service.add_kpi(
-            current_user,
-            project,
-            name=form.name.data or "",
-            unit=form.unit.data or "",
-            direction=Direction(form.direction.data),
-            baseline=form.baseline.data,
-            target=form.target.data,
-            source=form.source.data or "",
-        )
+        service.add_kpi(current_user, project, **_kpi_fields(form))
         location = url_for("quickwins.project", project_id=project_id)
         complete(claimed, location)
         flash(_("KPI added."), "success")
@@ -226,6 +217,18 @@ def add_measurement(project_id: int) -> WerkzeugResponse | tuple[str, int]:
     return _render_project(project, 422, measurement_form=form)
 
 
+def _kpi_fields(form: KpiForm) -> dict[str, Any]:
+    """The KPI definition as entered, for adding a KPI or correcting one."""
+    return {
+        "name": form.name.data or "",
+        "unit": form.unit.data or "",
+        "direction": Direction(form.direction.data),
+        "baseline": form.baseline.data,
+        "target": form.target.data,
+        "source": form.source.data or "",
+    }
+
+
 def _kpi_or_404(project: QuickWinProject, kpi_id: int) -> Kpi:
     kpi = next((k for k in project.kpis if k.id == kpi_id), None)
     if kpi is None:
@@ -251,16 +254,7 @@ def edit_kpi(project_id: int, kpi_id: int) -> str | WerkzeugResponse | tuple[str
         form.direction.data = kpi.direction.value
     if form.validate_on_submit():
         with refusal(form):
-            service.update_kpi(
-                current_user,
-                kpi,
-                name=form.name.data or "",
-                unit=form.unit.data or "",
-                direction=Direction(form.direction.data),
-                baseline=form.baseline.data,
-                target=form.target.data,
-                source=form.source.data or "",
-            )
+            service.update_kpi(current_user, kpi, **_kpi_fields(form))
             flash(_("KPI saved."), "success")
             return redirect(url_for("quickwins.project", project_id=project_id))
     code = 422 if form.is_submitted() else 200
