@@ -308,19 +308,6 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", ""))
-        except ValueError:
-            return None
-    return None
-
-
 def import_measurements(actor: User, project: QuickWinProject, filename: str, data: bytes) -> int:
     """Measurements from an .xlsx, CSV or TSV table with columns KPI, Date, Value, Note
     (header row first). All rows or none: any problem refuses the file, naming row and
