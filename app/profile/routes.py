@@ -12,8 +12,7 @@ from app.pagination import paginate
 from app.profile import bp
 from app.profile.forms import NewTokenForm, RevokeTokenForm
 from app.security import signed_in
-from app.services.audit import record_change
-from app.services.sessions import end_user_sessions, revoke_session, user_sessions
+from app.services.sessions import end_other_sessions, revoke_session, user_sessions
 from app.services.submissions import claim, complete
 from app.services.tokens import create_token, revoke_token
 from app.sessions import current_session_id, session_timeouts, sign_out
@@ -99,8 +98,6 @@ def revoke_session_view(session_id: int) -> Response:
 def revoke_other_sessions() -> Response:
     if not RevokeTokenForm().validate_on_submit():
         abort(400)
-    ended = end_user_sessions(current_user, keep_id=current_session_id())
-    if ended:
-        record_change(current_user, "revoke_sessions", current_user, new={"sessions": ended})
+    ended = end_other_sessions(current_user, current_session_id())
     flash(_("Other sessions ended: %(n)s.", n=ended), "success")
     return redirect(url_for("profile.sessions"))

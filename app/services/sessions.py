@@ -8,18 +8,18 @@ finds nothing, in whichever process it arrives.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.services.audit import record_change
+from app.services.tokens import hash_token
 from models import User, UserSession
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.user_session import MAX_ADDRESS, MAX_USER_AGENT
 
 #: ``last_seen_at`` is written at most this often, so browsing does not write on every page.
@@ -32,15 +32,6 @@ class Timeouts:
 
     idle: timedelta
     absolute: timedelta
-
-
-def _digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _expired(timeouts: Timeouts, now: datetime) -> ColumnElement[bool]:
@@ -61,7 +52,7 @@ def start_session(user: User, *, user_agent: str, address: str, timeouts: Timeou
     db.session.add(
         UserSession(
             user=user,
-            key_hash=_digest(key),
+            key_hash=hash_token(key),
             created_at=now,
             last_seen_at=now,
             user_agent=user_agent[:MAX_USER_AGENT],
@@ -81,14 +72,14 @@ def live_session(key: str, timeouts: Timeouts, *, touch: bool = True) -> UserSes
         return None
     row = db.session.scalar(
         select(UserSession)
-        .where(UserSession.key_hash == _digest(key))
+        .where(UserSession.key_hash == hash_token(key))
         .options(joinedload(UserSession.user))
     )
     if row is None:
         return None
     now = utcnow()
-    last_seen = _aware(row.last_seen_at)
-    if now - last_seen > timeouts.idle or now - _aware(row.created_at) > timeouts.absolute:
+    last_seen = as_utc(row.last_seen_at)
+    if now - last_seen > timeouts.idle or now - as_utc(row.created_at) > timeouts.absolute:
         db.session.delete(row)
         db.session.flush()
         return None
@@ -99,7 +90,7 @@ def live_session(key: str, timeouts: Timeouts, *, touch: bool = True) -> UserSes
 
 def end_session(key: str) -> None:
     """End the session holding ``key`` (sign-out); nothing happens when there is none."""
-    db.session.execute(delete(UserSession).where(UserSession.key_hash == _digest(key)))
+    db.session.execute(delete(UserSession).where(UserSession.key_hash == hash_token(key)))
 
 
 def end_user_sessions(user: User, *, keep_id: int | None = None) -> int:
@@ -109,6 +100,14 @@ def end_user_sessions(user: User, *, keep_id: int | None = None) -> int:
         stmt = stmt.where(UserSession.id != keep_id)
     result = db.session.execute(stmt)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def end_other_sessions(user: User, current_id: int | None) -> int:
+    """``user`` ends every session but the one in use; audited when any ended."""
+    ended = end_user_sessions(user, keep_id=current_id)
+    if ended:
+        record_change(user, "revoke_sessions", user, new={"sessions": ended})
+    return ended
 
 
 def user_sessions(user: User, timeouts: Timeouts) -> list[UserSession]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -19,7 +19,7 @@ from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError
 from models import ApiToken, User
-from models.base import utcnow
+from models.base import as_utc, utcnow
 
 TOKEN_PREFIX = "ldr_"  # noqa: S105  (a public marker, not a secret)
 PREFIX_LENGTH = 12  # "ldr_" and 8 random characters: enough to tell tokens apart
@@ -113,11 +113,6 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     now = utcnow()
-    if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
+    if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION:
         row.last_used_at = now
     return row.user
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
