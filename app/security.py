@@ -76,10 +76,12 @@ def declared_access(endpoint: str | None) -> frozenset[Role] | str | None:
 def role_may_open(role: Role, endpoint: str) -> bool:
     """Whether a signed-in user of ``role`` passes the declared audience of ``endpoint``;
     an endpoint that declares none is closed to everyone."""
-    access = declared_access(endpoint)
-    if access in (PUBLIC, SIGNED_IN):
-        return True
-    return isinstance(access, frozenset) and role in access
+    return _admits(declared_access(endpoint), role)
+
+
+def _admits(access: object, role: Role) -> bool:
+    """Whether a signed-in ``role`` passes the audience ``access`` (None: nobody)."""
+    return access in (PUBLIC, SIGNED_IN) or (isinstance(access, frozenset) and role in access)
 
 
 def enforce_declared_access() -> Any:
@@ -96,9 +98,7 @@ def enforce_declared_access() -> Any:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if access == SIGNED_IN:
-        return None
-    if current_user.role not in access:
+    if not _admits(access, current_user.role):
         abort(403)
     return None
 

@@ -168,24 +168,19 @@ def _read_delimited(stream: IO[bytes], delimiter: str, max_rows: int) -> Table:
 # ------------------------------------------------------------------------------ XLSX
 
 
-def unpacks_too_large(data: bytes | IO[bytes], limit: int = MAX_XLSX_UNCOMPRESSED) -> bool:
-    """Whether the .xlsx (a zip) declares more than ``limit`` bytes once unpacked: a zip
-    bomb. The declared sizes are what ``zipfile`` stops reading at, so a lying header cannot
-    get more past. Data that is not a zip is not too large."""
-    source = io.BytesIO(data) if isinstance(data, bytes) else data
-    try:
-        with zipfile.ZipFile(source) as archive:
-            return sum(info.file_size for info in archive.infolist()) > limit
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return False
-
-
 def _check_parts(stream: IO[bytes], max_rows: int) -> None:
+    """Refuse a zip bomb, a DTD or too many rows before openpyxl unpacks anything. The
+    declared sizes are what ``zipfile`` stops reading at, so a lying header gets no further."""
     try:
         with zipfile.ZipFile(stream) as archive:
-            found = scan_workbook(archive, max_rows + 1)
+            unpacked = sum(info.file_size for info in archive.infolist())
+            found = (
+                None if unpacked > MAX_XLSX_UNCOMPRESSED else scan_workbook(archive, max_rows + 1)
+            )
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
         return  # openpyxl will say it is not a workbook
+    if unpacked > MAX_XLSX_UNCOMPRESSED:
+        raise TableError(_("The Excel file is too large once unpacked."))
     if found is not None and found.kind == "dtd":
         raise TableError(
             _(
@@ -200,9 +195,6 @@ def _check_parts(stream: IO[bytes], max_rows: int) -> None:
 def _xlsx_rows(stream: IO[bytes], max_rows: int) -> Iterator[tuple[int, list[Value | None]]]:
     from openpyxl import load_workbook
 
-    if unpacks_too_large(stream):
-        raise TableError(_("The Excel file is too large once unpacked."))
-    stream.seek(0)
     _check_parts(stream, max_rows)
     stream.seek(0)
     try:
@@ -223,8 +215,6 @@ def _xlsx_rows(stream: IO[bytes], max_rows: int) -> Iterator[tuple[int, list[Val
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 # data_only, no rich_text: cells hold plain values, never formulas or rich text
                 yield number, cast(list[Value | None], list(row))
-        except TableError:
-            raise
         except Exception as error:  # a malformed sheet part
             raise TableError(_("The file is not a readable Excel file (.xlsx).")) from error
     finally:
