@@ -14,6 +14,15 @@ from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_ite
 from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
 from models.maturity import StoredModel
+from models.notification import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    WebhookChannel,
+)
 from models.org import BusinessLine, business_line_directors
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
@@ -32,10 +41,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusinessLine",
+    "Channel",
     "ClusteringRun",
     "Cycle",
     "CycleStatus",
     "CycleTarget",
+    "Delivery",
+    "DeliveryStatus",
     "Finding",
     "FindingSource",
     "FormSubmission",
@@ -43,6 +55,9 @@ __all__ = [
     "ImprovementItem",
     "Kpi",
     "KpiMeasurement",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "Placement",
     "PracticeRating",
     "QuickWinProject",
@@ -60,6 +75,7 @@ __all__ = [
     "ThemeFinding",
     "User",
     "UserSession",
+    "WebhookChannel",
     "business_line_directors",
     "improvement_item_findings",
 ]
