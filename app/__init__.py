@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.findings import bp as findings_bp
     from app.main import bp as main_bp
     from app.org import bp as org_bp
+    from app.outcomes import bp as outcomes_bp
     from app.profile import bp as profile_bp
     from app.quickwins import bp as quickwins_bp
     from app.reports import bp as reports_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(outcomes_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -15,6 +15,7 @@ from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
+from models.outcome import OutcomeKpi, OutcomeKpiValue
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.submission import FormSubmission
@@ -43,6 +44,8 @@ __all__ = [
     "ImprovementItem",
     "Kpi",
     "KpiMeasurement",
+    "OutcomeKpi",
+    "OutcomeKpiValue",
     "Placement",
     "PracticeRating",
     "QuickWinProject",

@@ -142,6 +142,36 @@ SCHEMAS: dict[str, Any] = {
             "kpis": {"type": "array", "items": _ref("Kpi")},
         }
     ),
+    "OutcomeKpi": _object(
+        {
+            "key": {**_STR, "description": "e.g. on_time_rate, budget_deviation, satisfaction"},
+            "name": _object({"zh": _STR, "en": _STR}),
+            "unit": _STR,
+            "direction": {"type": "string", "enum": ["higher", "lower"]},
+            "target": {"type": "number"},
+            "latest": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object(
+                        {
+                            "period": {
+                                **_STR,
+                                "description": "YYYY-MM (monthly KPI) or YYYY-Qn (quarterly).",
+                            },
+                            "value": {"type": "number"},
+                        }
+                    ),
+                ],
+                "description": "The value of the greatest period; null without values.",
+            },
+            "status": {
+                "type": ["string", "null"],
+                "enum": ["met", "missed", None],
+                "description": "met: the latest value is >= target (higher) or <= target "
+                "(lower); null without values.",
+            },
+        }
+    ),
     "TrendPoint": _object(
         {"cycle_id": _INT, "cycle": _STR, "maturity_level": _LEVEL, "score": _NULLABLE_NUMBER}
     ),
@@ -247,6 +277,12 @@ PATHS: dict[str, Any] = {
     f"{PREFIX}/reports/trend": _get(
         "Maturity level and score of a business line's validated assessments, oldest first.",
         _list_of("TrendPoint"),
+        parameters=[_query("business_line", "The business line.", required=True)],
+        not_found="No such business line, or not one you may see.",
+    ),
+    f"{PREFIX}/kpis": _get(
+        "A business line's outcome KPIs with their latest value and status.",
+        _list_of("OutcomeKpi"),
         parameters=[_query("business_line", "The business line.", required=True)],
         not_found="No such business line, or not one you may see.",
     ),

@@ -11,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from app.api import bp
 from app.api.openapi import openapi_document
-from app.api.params import ApiError, bool_arg, choice_arg, paginated
+from app.api.params import ApiError, bool_arg, choice_arg, paginated, paginated_list
 from app.params import query_int
 from app.security import public, signed_in
 from app.services import api as service
 from app.services.assessments.access import get_visible_assessment_or_404
+from app.services.outcomes.scorecard import kpi_items
 from app.services.visibility import get_visible_business_line, visible_business_lines
 from assessments.prioritisation import ItemStatus
 from models import BusinessLine, Cycle
@@ -88,6 +89,16 @@ def backlog() -> dict[str, Any]:
 @signed_in
 def quick_wins() -> dict[str, Any]:
     return paginated(service.quick_win_projects(current_user), service.quick_win_item)
+
+
+@bp.route("/kpis")
+@signed_in
+def kpis() -> dict[str, Any]:
+    line_id = query_int("business_line", required=True)
+    line = get_visible_business_line(current_user, line_id or 0)
+    if line is None:
+        abort(404)
+    return paginated_list(kpi_items(current_user, line))
 
 
 @bp.route("/openapi.json")
