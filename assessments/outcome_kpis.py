@@ -89,17 +89,38 @@ class KpiDefinition:
 
 BUILT_IN: tuple[KpiDefinition, ...] = (
     KpiDefinition(
-        "on_time_rate", "项目交付准时率", "On-time delivery rate", "%", Direction.HIGHER, 90.0,
-        low=0.0, high=100.0, built_in=True,
-    ),  # fmt: skip
+        "on_time_rate",
+        "项目交付准时率",
+        "On-time delivery rate",
+        "%",
+        Direction.HIGHER,
+        90.0,
+        low=0.0,
+        high=100.0,
+        built_in=True,
+    ),
     KpiDefinition(
-        "budget_deviation", "项目预算执行偏差", "Budget deviation", "%", Direction.LOWER, 5.0,
-        low=0.0, high=VALUE_LIMIT, built_in=True,
-    ),  # fmt: skip
+        "budget_deviation",
+        "项目预算执行偏差",
+        "Budget deviation",
+        "%",
+        Direction.LOWER,
+        5.0,
+        low=0.0,
+        high=VALUE_LIMIT,
+        built_in=True,
+    ),
     KpiDefinition(
-        "satisfaction", "项目组满意度", "Project team satisfaction", "1–5", Direction.HIGHER,
-        4.5, low=1.0, high=5.0, built_in=True,
-    ),  # fmt: skip
+        "satisfaction",
+        "项目组满意度",
+        "Project team satisfaction",
+        "1–5",
+        Direction.HIGHER,
+        4.5,
+        low=1.0,
+        high=5.0,
+        built_in=True,
+    ),
 )
 BUILT_IN_KEYS = frozenset(k.key for k in BUILT_IN)
 
@@ -140,7 +161,9 @@ def recent(values: Iterable[tuple[str, float]], count: int) -> list[tuple[str, f
     return sorted(values, key=lambda pair: pair[0])[-count:] if count > 0 else []
 
 
-def outcome_status(direction: Direction, target: float, value: float | None) -> OutcomeStatus | None:
+def outcome_status(
+    direction: Direction, target: float, value: float | None
+) -> OutcomeStatus | None:
     """``met`` when ``value`` meets ``target`` in ``direction`` (higher: ≥; lower: ≤),
     ``missed`` otherwise, None without a value."""
     if value is None:
@@ -176,7 +199,9 @@ def association(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return max(-1.0, min(1.0, r))
 
 
-def mean_within(values: Iterable[tuple[str, float]], first_month: str, last_month: str) -> float | None:
+def mean_within(
+    values: Iterable[tuple[str, float]], first_month: str, last_month: str
+) -> float | None:
     """The mean of the values whose period lies in ``first_month``..``last_month``; None
     without one (for a KPI beside a cycle: the months the cycle ran)."""
     inside = [value for period, value in values if period_within(period, first_month, last_month)]

@@ -41,7 +41,7 @@ def seed(size: str, progress: Callable[[int], None] = lambda _n: None) -> None:
     rng = random.Random(20261130)  # noqa: S311  (demo data, not security)
     months = _months(MONTHS.get(size, 24))
     lines = db.session.scalars(select(BusinessLine.id).order_by(BusinessLine.code)).all()
-    rows = []
+    rows: list[dict[str, object]] = []
     for index, line_id in enumerate(lines):
         # Every third line ends below the on-time target, every fourth over budget, every
         # fifth below the satisfaction target: the scorecard shows some misses.

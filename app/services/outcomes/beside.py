@@ -74,7 +74,9 @@ def line_outcomes(line_id: int) -> LineOutcomes:
                 row.end,
                 frozen.get("maturity_level", row.maturity_level),
                 frozen.get("score", row.score),
-                tuple(mean_within(values.get((line_id, d.key), []), first, last) for d in definitions),
+                tuple(
+                    mean_within(values.get((line_id, d.key), []), first, last) for d in definitions
+                ),
             )
         )
     by_period: dict[str, dict[str, float]] = {}

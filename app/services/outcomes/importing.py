@@ -48,7 +48,9 @@ def import_kpi_values(actor: User, filename: str, data: bytes) -> int:
     try:
         table = read_upload(filename, data, max_rows=MAX_IMPORT_ROWS)
     except TableError as error:
-        raise KpiImportRefused([RowProblem(p.row, p.column, p.message) for p in error.problems])
+        raise KpiImportRefused(
+            [RowProblem(p.row, p.column, p.message) for p in error.problems]
+        ) from error
     names = [h.strip().lower() for h in table.columns]
     index: dict[str, int] = {}
     for field, accepted in COLUMNS.items():
@@ -60,6 +62,7 @@ def import_kpi_values(actor: User, filename: str, data: bytes) -> int:
         index[field] = found
     if not table.rows:
         raise ServiceError(_("The sheet has no value rows."), "file")
+
     def cell(row: tuple[Value, ...], field: str) -> Value:
         return row[index[field]] if index[field] < len(row) else ""
 

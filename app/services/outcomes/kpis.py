@@ -195,7 +195,7 @@ def _allowed_lines(actor: User | None, codes: set[str]) -> dict[str, int]:
     if actor is not None and not sees_every_line(actor):
         led = {line.id for line in actor.business_lines}
         stmt = stmt.where(BusinessLine.id.in_(sorted(led)))
-    return {code: line_id for code, line_id in db.session.execute(stmt).tuples()}
+    return {code: line_id for code, line_id in db.session.execute(stmt)}
 
 
 def check_kpi_values(
@@ -273,7 +273,9 @@ def _store(
         for row in db.session.scalars(
             select(OutcomeKpiValue).where(
                 tuple_(
-                    OutcomeKpiValue.kpi_key, OutcomeKpiValue.business_line_id, OutcomeKpiValue.period
+                    OutcomeKpiValue.kpi_key,
+                    OutcomeKpiValue.business_line_id,
+                    OutcomeKpiValue.period,
                 ).in_(chunk)
             )
         ):
@@ -283,8 +285,8 @@ def _store(
     actor_id = actor.id if actor is not None else None
     for definition, line_id, period, value in parsed:
         label = f"{definition.key} {period}"
-        row = existing.get((definition.key, line_id, period))
-        if row is None:
+        found = existing.get((definition.key, line_id, period))
+        if found is None:
             db.session.add(
                 OutcomeKpiValue(
                     kpi_key=definition.key,
@@ -296,8 +298,8 @@ def _store(
                 )
             )
         else:
-            old[line_id][label] = row.value
-            row.value, row.source, row.updated_by_id = value, source, actor_id
+            old[line_id][label] = found.value
+            found.value, found.source, found.updated_by_id = value, source, actor_id
         new[line_id][label] = value
     db.session.flush()
     lines = db.session.scalars(select(BusinessLine).where(BusinessLine.id.in_(list(new))))

@@ -89,7 +89,7 @@ def values_by_line(line_ids: Iterable[int]) -> dict[tuple[int, str], list[tuple[
             OutcomeKpiValue.period,
             OutcomeKpiValue.value,
         ).where(OutcomeKpiValue.business_line_id.in_(ids))
-    ).tuples()
+    )
     for line_id, key, period, value in rows:
         found[(line_id, key)].append((period, value))
     return found
@@ -109,7 +109,7 @@ def missed_kpis(up_to: date) -> list[Cell]:
     return _scorecard(select(BusinessLine).where(BusinessLine.active.is_(True)), up_to).missed
 
 
-def _scorecard(stmt: Select[tuple[BusinessLine]], up_to: date | None) -> Scorecard:
+def _scorecard(stmt: Select[BusinessLine], up_to: date | None) -> Scorecard:
     """Only periods up to ``up_to``'s month count (a review looks at what it could know)."""
     lines = db.session.execute(
         stmt.with_only_columns(BusinessLine.id, BusinessLine.code, BusinessLine.name).order_by(

@@ -36,6 +36,7 @@ from app.services.outcomes.beside import Association, area_kpi_association, mont
 from app.services.outcomes.kpis import kpi_definitions
 from app.services.outcomes.scorecard import values_by_line
 from app.services.visibility import sees_every_line, visible_business_lines
+from assessments.outcome_kpis import KpiDefinition, mean_within
 from assessments.report_data import (
     FlowMonth,
     Heatmap,
@@ -52,7 +53,6 @@ from assessments.report_data import (
     monthly_flow,
     top_themes,
 )
-from assessments.outcome_kpis import KpiDefinition, mean_within
 from assessments.scoring import result_to_dict, score_assessment
 from models import (
     Assessment,
@@ -294,13 +294,20 @@ def _outcomes(
             means = tuple(
                 mean_within(values.get((line.id, d.key), []), first, last) for d in definitions
             )
-            rows.append((line.name, cycle.name, point.score, tuple(
-                None if m is None else round(m, 2) for m in means
-            )))
+            rows.append(
+                (
+                    line.name,
+                    cycle.name,
+                    point.score,
+                    tuple(None if m is None else round(m, 2) for m in means),
+                )
+            )
     return tuple(rows)
 
 
-def _chosen_cycle(scope: _Scope, cycle: CycleOption) -> tuple[
+def _chosen_cycle(
+    scope: _Scope, cycle: CycleOption
+) -> tuple[
     list[LineStatus],
     list[tuple[str, dict[str, float | None]]],
     list[str],
