@@ -393,7 +393,8 @@ def openapi_document() -> dict[str, Any]:
             "version": "1.0.0",
             "description": (
                 "Access for BI tools, PM tools and scripts, with the permissions of the "
-                "token's user; writing KPI values needs the kpi:write scope. Create a token on your profile page (Profile → API tokens) "
+                "token's user; writing KPI values needs the kpi:write scope. "
+                "Create a token on your profile page (Profile → API tokens) "
                 "or with `ladder token create EMAIL`. Lists take `page` and `per_page` "
                 "(1–100) and answer `{items, page, per_page, total}`; errors answer "
                 "`{error: {status, message}}`."

@@ -4,9 +4,8 @@ token's user may see in the pages: other business lines' objects answer 404. The
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import asdict
+from typing import Any
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -14,8 +13,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.api import bp
-from app.api.openapi import openapi_document
 from app.api.auth import require_scope
+from app.api.openapi import openapi_document
 from app.api.params import ApiError, bool_arg, choice_arg, paginated, paginated_list
 from app.params import query_int
 from app.security import public, roles, signed_in

@@ -195,7 +195,7 @@ def _allowed_lines(actor: User | None, codes: set[str]) -> dict[str, int]:
     if actor is not None and not sees_every_line(actor):
         led = {line.id for line in actor.business_lines}
         stmt = stmt.where(BusinessLine.id.in_(sorted(led)))
-    return {code: line_id for code, line_id in db.session.execute(stmt)}
+    return {row.code: row.id for row in db.session.execute(stmt)}
 
 
 def check_kpi_values(
