@@ -1,5 +1,5 @@
-"""Business-line outcome KPIs: the write API (all or nothing, scopes), reading a line's KPIs,
-replacement on rewrite, the form, the import, and the scorecard per role."""
+"""Outcome KPI pages: the form, the import, KPI definitions, the scorecard per role, and a
+missed KPI on the review agenda, turned into a backlog item in one step."""
 
 from __future__ import annotations
 
@@ -9,213 +9,18 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.services.outcomes.beside import area_kpi_association
 from app.services.outcomes.kpis import record_kpi_value
-from app.services.tokens import create_token
-from models import AuditEvent, BusinessLine, ImprovementItem, OutcomeKpiValue, Role, User
-from tests.api_support import bearer, token_for
-
-POST = "/api/v1/kpi-values"
+from assessments.outcome_kpis import BUILT_IN
+from models import AuditEvent, BusinessLine, ImprovementItem, Role
+from tests.outcome_support import build_org, stored
+from tests.pdf_text import pdf_text
+from tests.report_support import build_assessments
 
 
 @pytest.fixture
 def org(make_user, make_business_line):
-    director = make_user(Role.DIRECTOR)
-    other = make_user(Role.DIRECTOR)
-    scm = make_business_line("SCM", "供应链", directors=(director.id,))
-    rnd = make_business_line("RND", "研发中心", directors=(other.id,))
-    pmo = make_user(Role.PMO)
-    return {"director": director, "other": other, "scm": scm, "rnd": rnd, "pmo": pmo}
-
-
-def writer_token(app, person) -> str:
-    with app.app_context():
-        _row, token = create_token(None, db.session.get(User, person.id), "jira", ["kpi:write"])
-        db.session.commit()
-        return token
-
-
-def stored(app) -> dict[tuple[str, str, str], float]:
-    with app.app_context():
-        rows = db.session.execute(
-            select(
-                OutcomeKpiValue.kpi_key,
-                BusinessLine.code,
-                OutcomeKpiValue.period,
-                OutcomeKpiValue.value,
-            ).join(BusinessLine)
-        )
-        return {(k, c, p): v for k, c, p, v in rows}
-
-
-def item(kpi="on_time_rate", line="SCM", period="2026-03", value=92.5):
-    return {"kpi": kpi, "business_line": line, "period": period, "value": value}
-
-
-# ------------------------------------------------------------------------------ API writes
-
-
-def test_a_pm_tool_writes_values_and_a_later_write_replaces_them(app, client, org):
-    token = writer_token(app, org["pmo"])
-    first = client.post(
-        POST,
-        json={"items": [item(), item("satisfaction", "RND", "2026-03", 4)]},
-        headers=bearer(token),
-    )
-    assert first.status_code == 201, first.text
-    assert first.json == {"written": 2}
-    again = client.post(POST, json={"items": [item(value=88)]}, headers=bearer(token))
-    assert again.status_code == 201
-    assert stored(app) == {
-        ("on_time_rate", "SCM", "2026-03"): 88.0,
-        ("satisfaction", "RND", "2026-03"): 4.0,
-    }
-    with app.app_context():
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "kpi_values").order_by(AuditEvent.id)
-        ).all()
-        assert events[-1].changes == {"on_time_rate 2026-03": {"old": 92.5, "new": 88.0}}
-
-
-def test_one_bad_item_writes_nothing_and_names_index_field_and_message(app, client, org):
-    token = writer_token(app, org["pmo"])
-    response = client.post(
-        POST,
-        json={
-            "items": [
-                item(),
-                item(period="2026-Q1"),
-                item("budget_deviation", value=-1),
-                item("nonsense"),
-                item(line="NOPE"),
-                item("satisfaction", value=5.5),
-                item(value="abc"),
-                item(period="2026-13"),
-            ]
-        },
-        headers=bearer(token),
-    )
-    assert response.status_code == 422
-    errors = response.json["errors"]
-    assert [(e["index"], e["field"]) for e in errors] == [
-        (1, "period"),
-        (2, "value"),
-        (3, "kpi"),
-        (4, "business_line"),
-        (5, "value"),
-        (6, "value"),
-        (7, "period"),
-    ]
-    assert all(e["message"] for e in errors)
-    assert stored(app) == {}
-
-
-def test_the_same_key_twice_in_one_batch_is_an_error(app, client, org):
-    token = writer_token(app, org["pmo"])
-    response = client.post(POST, json={"items": [item(), item(value=50)]}, headers=bearer(token))
-    assert response.status_code == 422
-    assert [(e["index"], e["field"]) for e in response.json["errors"]] == [(1, "period")]
-    assert stored(app) == {}
-
-
-def test_a_quarterly_pmo_kpi_takes_quarters_and_any_value_within_a_billion(
-    app, client, org, login_as
-):
-    login_as(Role.PMO)
-    created = client.post(
-        "/kpis/definitions",
-        data={
-            "key": "defect_density",
-            "name_zh": "缺陷密度",
-            "name_en": "Defect density",
-            "unit": "/KLOC",
-            "direction": "lower",
-            "target": "0.5",
-            "frequency": "quarterly",
-        },
-    )
-    assert created.status_code == 302, created.text
-    token = writer_token(app, org["pmo"])
-    bad = client.post(
-        POST,
-        json={
-            "items": [
-                item("defect_density", period="2026-03", value=1),
-                item("defect_density", period="2026-Q2", value=1e9 + 1),
-            ]
-        },
-        headers=bearer(token),
-    )
-    assert [(e["index"], e["field"]) for e in bad.json["errors"]] == [(0, "period"), (1, "value")]
-    good = client.post(
-        POST,
-        json={"items": [item("defect_density", period="2026-Q2", value=-1e9)]},
-        headers=bearer(token),
-    )
-    assert good.status_code == 201
-
-
-def test_writing_needs_the_kpi_write_scope(app, client, org):
-    read_only = token_for(app, org["pmo"])
-    response = client.post(POST, json={"items": [item()]}, headers=bearer(read_only))
-    assert response.status_code == 403
-    assert "kpi:write" in response.json["error"]["message"]
-    director = client.post(
-        POST, json={"items": [item()]}, headers=bearer(token_for(app, org["director"]))
-    )
-    assert director.status_code == 403
-    assert stored(app) == {}
-
-
-def test_a_body_without_items_is_a_400(app, client, org):
-    token = writer_token(app, org["pmo"])
-    for body in ({}, {"items": []}, {"items": "x"}):
-        assert client.post(POST, json=body, headers=bearer(token)).status_code == 400
-    not_object = client.post(POST, json={"items": [1]}, headers=bearer(token))
-    assert not_object.status_code == 422
-    assert not_object.json["errors"][0]["field"] == "items"
-
-
-# ------------------------------------------------------------------------------ API reads
-
-
-def test_a_lines_kpis_show_the_latest_value_and_status(app, client, org):
-    with app.app_context():
-        line = db.session.get(BusinessLine, org["scm"].id)
-        record_kpi_value("on_time_rate", line, "2026-05", 95, source="test")
-        record_kpi_value("on_time_rate", line, "2026-04", 70, source="test")
-        record_kpi_value("budget_deviation", line, "2026-05", 5.5, source="test")
-        db.session.commit()
-    token = token_for(app, org["director"])
-    response = client.get(f"/api/v1/kpis?business_line={org['scm'].id}", headers=bearer(token))
-    assert response.status_code == 200
-    body = response.json
-    assert body["total"] == 3
-    by_key = {i["key"]: i for i in body["items"]}
-    assert by_key["on_time_rate"] == {
-        "key": "on_time_rate",
-        "name": {"zh": "项目交付准时率", "en": "On-time delivery rate"},
-        "unit": "%",
-        "direction": "higher",
-        "target": 90.0,
-        "latest": {"period": "2026-05", "value": 95.0},
-        "status": "met",
-    }
-    assert by_key["budget_deviation"]["status"] == "missed"
-    assert by_key["satisfaction"]["latest"] is None
-    assert by_key["satisfaction"]["status"] is None
-
-
-def test_a_directors_token_gets_404_for_another_lines_kpis(app, client, org):
-    token = token_for(app, org["director"])
-    assert (
-        client.get(f"/api/v1/kpis?business_line={org['rnd'].id}", headers=bearer(token)).status_code
-        == 404
-    )
-    assert client.get("/api/v1/kpis?business_line=4242", headers=bearer(token)).status_code == 404
-    missing = client.get("/api/v1/kpis", headers=bearer(token))
-    assert missing.status_code == 400
-    assert "business_line" in missing.json["error"]["message"]
-    assert client.get("/api/v1/kpis?business_line=x", headers=bearer(token)).status_code == 400
+    return build_org(make_user, make_business_line)
 
 
 # ------------------------------------------------------------------------------ pages
@@ -362,3 +167,67 @@ def test_a_missed_kpi_is_on_the_review_agenda_and_becomes_a_backlog_item_in_one_
     assert met.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ImprovementItem)) == 1
+
+
+def test_pmo_kpi_definitions_keep_their_key_rules_and_changes_are_audited(app, client, login_as):
+    login_as(Role.PMO)
+    form = {
+        "key": "on_time_rate",
+        "name_zh": "准时",
+        "name_en": "On time",
+        "unit": "%",
+        "direction": "higher",
+        "target": "80",
+        "frequency": "monthly",
+    }
+    assert client.post("/kpis/definitions", data=form).status_code == 422  # a built-in key
+    assert client.post("/kpis/definitions", data={**form, "key": "Bad Key"}).status_code == 422
+    assert client.post("/kpis/definitions", data={**form, "key": "rework"}).status_code == 302
+    assert client.post("/kpis/definitions", data={**form, "key": "rework"}).status_code == 422
+    changed = client.post("/kpis/definitions/rework", data={**form, "target": "85"})
+    assert changed.status_code == 302
+    page = client.get("/kpis/definitions").text
+    assert 'data-kpi="rework"' in page
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "OutcomeKpi").order_by(AuditEvent.id)
+        ).all()
+        assert [e.action for e in events] == ["create", "update"]
+        assert events[1].changes == {"target": {"old": 80.0, "new": 85.0}}
+    assert client.get("/kpis/definitions/on_time_rate").status_code == 404
+
+
+def test_reports_show_maturity_beside_outcomes_for_each_cycle(
+    app, client, login_as, make_user, make_business_line
+):
+    pmo = make_user(Role.PMO)
+    line_a = make_business_line("A", "研发中心")
+    line_b = make_business_line("B", "供应链")
+    build_assessments(app, pmo.id, line_a.id, line_b.id)  # 2025 H2 runs July to December
+    with app.app_context():
+        line = db.session.get(BusinessLine, line_a.id)
+        record_kpi_value("on_time_rate", line, "2025-08", 80, source="test")
+        record_kpi_value("on_time_rate", line, "2025-10", 90, source="test")
+        record_kpi_value("on_time_rate", line, "2026-09", 10, source="test")  # after both
+        db.session.commit()
+    login_as(Role.LEADERSHIP, locale="en")
+    page = client.get("/reports/").text
+    section = page.split('id="section-outcomes"')[1].split("</section>")[0]
+    assert "Maturity beside outcomes" in section
+    row = next(r for r in section.split("<tr>") if "2025 H2" in r and "研发中心" in r)
+    assert "<td>85</td>" in row
+    _pages, text = pdf_text(client.get("/reports/company.pdf").data)
+    assert "Maturity beside outcomes" in text.replace("\n", "")
+
+
+def test_association_of_area_scores_with_kpis_needs_three_lines():
+    definitions = [d for d in BUILT_IN if d.key == "on_time_rate"]
+    values = {
+        (1, "on_time_rate"): [("2026-01", 70.0)],
+        (2, "on_time_rate"): [("2026-01", 80.0)],
+        (3, "on_time_rate"): [("2026-01", 95.0)],
+    }
+    scores = {1: {"PP": 40.0, "REQM": 90.0}, 2: {"PP": 60.0, "REQM": None}, 3: {"PP": 90.0}}
+    found = area_kpi_association(scores, ["PP", "REQM"], definitions, values)
+    assert dict(found.rows)["PP"] == (1.0,)  # on a straight line
+    assert dict(found.rows)["REQM"] == (None,)  # only one line has a REQM score
