@@ -179,10 +179,16 @@ def _number(value: Any) -> float | None:
 
 
 def _range_message(definition: KpiDefinition) -> str:
+    low, high = format(definition.low, "g"), format(definition.high, "g")
+    if definition.built_in and definition.high >= VALUE_LIMIT:
+        return _("%(kpi)s takes a value of at least %(low)s.", kpi=definition.key, low=low)
     if definition.built_in:
-        low, high = f"{definition.low:g}", f"{definition.high:g}"
-        return _("%(kpi)s takes a value from %(low)s to %(high)s.", kpi=definition.key, low=low,
-                 high=high)  # fmt: skip
+        return _(
+            "%(kpi)s takes a value from %(low)s to %(high)s.",
+            kpi=definition.key,
+            low=low,
+            high=high,
+        )
     return _("The value must be a finite number from -10⁹ to 10⁹.")
 
 

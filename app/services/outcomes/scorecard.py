@@ -164,14 +164,15 @@ def item_for_missed_kpi(actor: User, line: BusinessLine, key: str) -> Improvemen
     if existing is not None:
         return existing
     period, value = cell.latest
+    shown_value, shown_target = format(value, "g"), format(cell.kpi.target, "g")
     description = _(
         "%(kpi)s of %(line)s was %(value)s %(unit)s in %(period)s; the target is %(target)s.",
         kpi=kpi_name(cell.kpi),
         line=line.name,
-        value=f"{value:g}",
+        value=shown_value,
         unit=cell.kpi.unit,
         period=period,
-        target=f"{cell.kpi.target:g}",
+        target=shown_target,
     )
     return save_item(
         actor,
