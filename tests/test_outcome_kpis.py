@@ -231,3 +231,40 @@ def test_association_of_area_scores_with_kpis_needs_three_lines():
     found = area_kpi_association(scores, ["PP", "REQM"], definitions, values)
     assert dict(found.rows)["PP"] == (1.0,)  # on a straight line
     assert dict(found.rows)["REQM"] == (None,)  # only one line has a REQM score
+
+
+def test_the_scorecard_costs_the_same_queries_for_two_or_eight_lines(
+    app, client, login_as, make_business_line
+):
+    from sqlalchemy import event
+
+    login_as(Role.PMO)
+
+    def queries() -> int:
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert client.get("/kpis/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    def add_lines(codes: str) -> None:
+        for code in codes:
+            made = make_business_line(code)
+            with app.app_context():
+                line = db.session.get(BusinessLine, made.id)
+                record_kpi_value("on_time_rate", line, "2026-01", 80, source="test")
+                record_kpi_value("satisfaction", line, "2026-02", 4.8, source="test")
+                db.session.commit()
+
+    add_lines("AB")
+    few = queries()
+    add_lines("CDEFGH")
+    assert queries() == few
