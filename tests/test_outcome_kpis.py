@@ -211,7 +211,10 @@ def test_reports_show_maturity_beside_outcomes_for_each_cycle(
         record_kpi_value("on_time_rate", line, "2026-09", 10, source="test")  # after both
         db.session.commit()
     login_as(Role.LEADERSHIP, locale="en")
-    page = client.get("/reports/").text
+    company = client.get("/reports/").text.split('id="section-outcomes"')[1]
+    assert "2026 H1" in company.split("</section>")[0]  # the company: the chosen cycle
+    assert "2025 H2" not in company.split("</section>")[0]
+    page = client.get(f"/reports/business-lines/{line_a.id}").text  # a line: every cycle
     section = page.split('id="section-outcomes"')[1].split("</section>")[0]
     assert "Maturity beside outcomes" in section
     row = next(r for r in section.split("<tr>") if "2025 H2" in r and "研发中心" in r)

@@ -35,6 +35,11 @@ WRITERS = (*MANAGERS, Role.DIRECTOR)
 SCORECARD_READERS = (*READERS, Role.DIRECTOR)
 
 
+def _cell_labels() -> dict[str, str]:
+    """The words of every scorecard cell, translated once per page."""
+    return {"met": _("met"), "missed": _("missed"), "trend": _("Trend of the last periods")}
+
+
 @bp.route("/")
 @roles(*SCORECARD_READERS)
 def index() -> str:
@@ -42,6 +47,7 @@ def index() -> str:
         "outcomes/scorecard.html",
         card=scorecard(current_user),
         kpi_name=service.kpi_name,
+        labels=_cell_labels(),
         missed_form=MissedKpiForm(formdata=None),
     )
 
@@ -56,20 +62,26 @@ def business_line(business_line_id: int) -> str:
         card=scorecard(current_user, line_id=line.id),
         history=line_outcomes(line.id),
         kpi_name=service.kpi_name,
+        labels=_cell_labels(),
     )
 
 
-def _value_page(form: ValueForm, import_form: ImportForm, code: int = 200, problems=None):
-    definitions = service.kpi_definitions()
+def _offer_choices(form: ValueForm) -> None:
+    """Every KPI; the business lines the user may write to (a director: their own)."""
     form.kpi.choices = [
         SelectChoice(d.key, f"{service.kpi_name(d)} ({service.frequency_label(d.frequency)})")
-        for d in definitions
+        for d in service.kpi_definitions()
     ]
     lines = visible_business_lines(current_user).where(BusinessLine.active.is_(True))
     form.business_line.choices = [
         SelectChoice(line.code, line.name)
         for line in db.session.scalars(lines.order_by(BusinessLine.code))
     ]
+
+
+def _value_page(form: ValueForm, import_form: ImportForm, code: int = 200, problems=None):
+    if form.kpi.choices is None:
+        _offer_choices(form)
     page = render_template(
         "outcomes/values.html",
         form=form,
@@ -84,10 +96,8 @@ def _value_page(form: ValueForm, import_form: ImportForm, code: int = 200, probl
 @roles(*WRITERS)
 def values():
     form = ValueForm()
-    if not form.is_submitted():
-        return _value_page(form, ImportForm(formdata=None))
-    _value_page(form, ImportForm(formdata=None))  # the choices, before validating
-    if form.validate():
+    _offer_choices(form)
+    if form.validate_on_submit():
         with refusal(form):
             item = service.KpiValue(
                 form.kpi.data, form.business_line.data, form.period.data, form.value.data
@@ -95,7 +105,7 @@ def values():
             service.write_kpi_values(current_user, [item], source="form")
             flash(_("Value saved."), "success")
             return redirect(url_for("outcomes.values"))
-    return _value_page(form, ImportForm(formdata=None), 422)
+    return _value_page(form, ImportForm(formdata=None), 422 if form.is_submitted() else 200)
 
 
 @bp.route("/import", methods=["POST"])

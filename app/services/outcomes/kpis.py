@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -38,6 +38,7 @@ from assessments.outcome_kpis import (
     value_in_range,
 )
 from models import BusinessLine, OutcomeKpi, OutcomeKpiValue, User
+from models.base import utcnow
 
 #: Fields of a value to write, as the API names them.
 VALUE_FIELDS = ("kpi", "business_line", "period", "value")
@@ -271,43 +272,54 @@ def write_kpi_values(actor: User | None, items: Sequence[KpiValue], *, source: s
 def _store(
     actor: User | None, parsed: Sequence[tuple[KpiDefinition, int, str, float]], source: str
 ) -> None:
-    keys = {(d.key, line_id, period) for d, line_id, period, _value in parsed}
-    existing: dict[tuple[str, int, str], OutcomeKpiValue] = {}
-    key_list = sorted(keys)
-    for start in range(0, len(key_list), 500):  # a bounded IN list, on any database
-        chunk = key_list[start : start + 500]
-        for row in db.session.scalars(
-            select(OutcomeKpiValue).where(
-                tuple_(
-                    OutcomeKpiValue.kpi_key,
-                    OutcomeKpiValue.business_line_id,
-                    OutcomeKpiValue.period,
-                ).in_(chunk)
+    """Insert new values and update replaced ones in bulk (an import of 10,000 rows is a
+    few statements, not 10,000 objects)."""
+    table = OutcomeKpiValue.__table__
+    keys = sorted({(d.key, line_id, period) for d, line_id, period, _value in parsed})
+    existing: dict[tuple[str, int, str], tuple[int, float]] = {}
+    for start in range(0, len(keys), 500):  # a bounded IN list, on any database
+        found = db.session.execute(
+            select(table.c.id, table.c.kpi_key, table.c.business_line_id, table.c.period,
+                   table.c.value).where(
+                tuple_(table.c.kpi_key, table.c.business_line_id, table.c.period).in_(
+                    keys[start : start + 500]
+                )
             )
-        ):
-            existing[(row.kpi_key, row.business_line_id, row.period)] = row
+        )  # fmt: skip
+        for row_id, key, line_id, period, value in found:
+            existing[(key, line_id, period)] = (row_id, value)
     old: dict[int, dict[str, Any]] = defaultdict(dict)
     new: dict[int, dict[str, Any]] = defaultdict(dict)
     actor_id = actor.id if actor is not None else None
+    now = utcnow()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for definition, line_id, period, value in parsed:
         label = f"{definition.key} {period}"
-        found = existing.get((definition.key, line_id, period))
-        if found is None:
-            db.session.add(
-                OutcomeKpiValue(
-                    kpi_key=definition.key,
-                    business_line_id=line_id,
-                    period=period,
-                    value=value,
-                    source=source,
-                    updated_by_id=actor_id,
-                )
+        stored = existing.get((definition.key, line_id, period))
+        change = {"value": value, "source": source, "updated_by_id": actor_id, "updated_at": now}
+        if stored is None:
+            inserts.append(
+                {"kpi_key": definition.key, "business_line_id": line_id, "period": period} | change
             )
         else:
-            old[line_id][label] = found.value
-            found.value, found.source, found.updated_by_id = value, source, actor_id
+            old[line_id][label] = stored[1]
+            updates.append({"row_id": stored[0]} | change)
         new[line_id][label] = value
-    db.session.flush()
+    if inserts:
+        db.session.execute(insert(table), inserts)
+    if updates:
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(
+                value=bindparam("value"),
+                source=bindparam("source"),
+                updated_by_id=bindparam("updated_by_id"),
+                updated_at=bindparam("updated_at"),
+            ),
+            updates,
+        )
     lines = db.session.scalars(select(BusinessLine).where(BusinessLine.id.in_(list(new))))
     for line in lines:
         if old[line.id] != new[line.id]:

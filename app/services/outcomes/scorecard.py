@@ -82,13 +82,15 @@ def values_by_line(line_ids: Iterable[int]) -> dict[tuple[int, str], list[tuple[
     found: dict[tuple[int, str], list[tuple[str, float]]] = defaultdict(list)
     if not ids:
         return found
-    rows = db.session.execute(
-        select(
-            OutcomeKpiValue.business_line_id,
-            OutcomeKpiValue.kpi_key,
-            OutcomeKpiValue.period,
-            OutcomeKpiValue.value,
-        ).where(OutcomeKpiValue.business_line_id.in_(ids))
+    table = OutcomeKpiValue.__table__  # plain columns: no ORM work per row
+    rows = (
+        db.session.connection()
+        .execute(
+            select(table.c.business_line_id, table.c.kpi_key, table.c.period, table.c.value).where(
+                table.c.business_line_id.in_(ids)
+            )
+        )
+        .all()
     )
     for line_id, key, period, value in rows:
         found[(line_id, key)].append((period, value))
@@ -123,11 +125,9 @@ def _scorecard(stmt: Select[BusinessLine], up_to: date | None) -> Scorecard:
     for line in lines:
         cells = []
         for definition in definitions:
-            history = [
-                pair
-                for pair in values.get((line.id, definition.key), [])
-                if period_within(pair[0], "0000-01", last_month)
-            ]
+            history = values.get((line.id, definition.key), [])
+            if up_to is not None:
+                history = [p for p in history if period_within(p[0], "0000-01", last_month)]
             last = latest(history)
             cells.append(
                 Cell(

@@ -273,7 +273,10 @@ def build_report(user: User, filters: ReportFilters) -> Report:
         trend=trend,
         heatmap=heatmap(area_rows, columns),
         kpis=definitions,
-        outcomes=_outcomes(trend, trend_cycles, definitions, values),
+        # One line: its whole history; several: the chosen cycle, one row per line.
+        outcomes=_outcomes(
+            trend, trend_cycles if len(scope.lines) == 1 else (chosen,), definitions, values
+        ),
         association=area_kpi_association(area_by_line, columns, definitions, values),
     )
 
@@ -284,12 +287,15 @@ def _outcomes(
     definitions: Sequence[KpiDefinition],
     values: Mapping[tuple[int, str], Sequence[tuple[str, float]]],
 ) -> tuple[tuple[str, str, float | None, tuple[float | None, ...]], ...]:
-    """Each line's score per cycle beside each KPI's mean over the months the cycle ran."""
+    """Each line's score per cycle of ``cycles`` beside each KPI's mean over the months the
+    cycle ran."""
     by_id = {c.id: c for c in cycles}
     rows = []
     for line, points in trend:
         for point in points:
-            cycle = by_id[point.cycle_id]
+            cycle = by_id.get(point.cycle_id)
+            if cycle is None:
+                continue
             first, last = months(cycle.start, cycle.end or cycle.start)
             means = tuple(
                 mean_within(values.get((line.id, d.key), []), first, last) for d in definitions
