@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
     from app.org import bp as org_bp
+    from app.outcomes import bp as outcomes_bp
     from app.profile import bp as profile_bp
     from app.quickwins import bp as quickwins_bp
     from app.reports import bp as reports_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(notifications_bp)
 
 

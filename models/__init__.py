@@ -24,6 +24,7 @@ from models.notification import (
     WebhookChannel,
 )
 from models.org import BusinessLine, business_line_directors
+from models.outcome import OutcomeKpi, OutcomeKpiValue
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.submission import FormSubmission
@@ -58,6 +59,8 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationSettings",
+    "OutcomeKpi",
+    "OutcomeKpiValue",
     "Placement",
     "PracticeRating",
     "QuickWinProject",

@@ -27,12 +27,14 @@ from app.services.findings.records import add_manual_finding
 from app.services.findings.surveys import save_survey
 from app.services.tokens import create_token
 from assessments.kpi import Direction
+from assessments.outcome_kpis import Frequency as KpiFrequency
 from models import (
     ApiToken,
     Base,
     Channel,
     ClusteringRun,
     Notification,
+    OutcomeKpi,
     ReviewKind,
     Role,
     RunStatus,
@@ -103,6 +105,16 @@ EXPECTED: dict[str, Rule] = {
     "notifications.webhooks": rule_of(MANAGERS),
     "notifications.delete_webhook": rule_of(MANAGERS),
     "notifications.test_webhook": rule_of(MANAGERS),
+    # outcome KPIs
+    "outcomes.index": rule(ADMIN, PMO, LEAD, DIR, OTHER),
+    "outcomes.business_line": rule(ADMIN, PMO, LEAD, DIR, line=True),
+    "outcomes.values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.import_values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.definitions": rule_of(MANAGERS),
+    "outcomes.definition": rule_of(MANAGERS),  # a PMO-defined KPI, key "levels"
+    "outcomes.missed_item": rule_of(MANAGERS),
+    "api.kpis": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
+    "api.kpi_values": rule_of(MANAGERS),
     "audit.events": rule(ADMIN),
     "audit.export": rule(ADMIN),
     # organisation
@@ -225,6 +237,7 @@ POST_DATA = {"backlog.status": {"action": "start", "reason": "理由"}}
 # Endpoints whose URL carries a query string to be meaningful.
 QUERY = {
     "api.trend": "?business_line={line_a}",
+    "api.kpis": "?business_line={line_a}",
     "api.assessments": "?cycle={cycle}",
 }
 AREAS = sorted({endpoint.split(".")[0] for endpoint in EXPECTED})
@@ -321,6 +334,16 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         db.session.flush()
         db.session.add(ThemeFinding(run_id=run.id, theme_id=theme.id, finding_id=finding.id))
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
+        db.session.add(
+            OutcomeKpi(
+                key="levels",
+                name_zh="评审次数",
+                name_en="Reviews",
+                direction=Direction.HIGHER,
+                target=4,
+                frequency=KpiFrequency.QUARTERLY,
+            )
+        )
         bot = WebhookChannel(
             name="群机器人", vendor=Channel.DINGTALK, url="https://oapi.dingtalk.com/robot/send?x=1"
         )
@@ -466,7 +489,13 @@ def test_access_matrix(app, world, clients, area):
             before = fingerprint(app)
             for role in refused:
                 data = POST_DATA.get(url_rule.endpoint, {})
-                problem = check_refused_post(role, url, clients[role].post(url, data=data))
+                if _is_api(url):  # bearer tokens here too; a token without the role is 403
+                    token = world.tokens.get(role)
+                    headers = {"Authorization": f"Bearer {token}"} if token else {}
+                    answer = app.test_client().post(url, json=data, headers=headers)
+                else:
+                    answer = clients[role].post(url, data=data)
+                problem = check_refused_post(role, url, answer)
                 if problem:
                     problems.append(f"POST {url} as {role}: {problem}")
             if fingerprint(app) != before:

@@ -244,6 +244,8 @@ def test_company_excel_one_sheet_per_table_and_charts_as_images(client, login_as
         "Maturity by business line",
         "Score trend",
         "Process-area scores",
+        "Maturity beside outcomes",
+        "Process-area scores and KPIs",
         "Top themes",
         "Backlog flow",
         "Quick-win outcomes",

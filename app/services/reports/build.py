@@ -22,7 +22,7 @@ Decisions:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -32,7 +32,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.assessments.model_store import parsed
+from app.services.outcomes.beside import Association, area_kpi_association, months
+from app.services.outcomes.kpis import kpi_definitions
+from app.services.outcomes.scorecard import values_by_line
 from app.services.visibility import sees_every_line, visible_business_lines
+from assessments.outcome_kpis import KpiDefinition, mean_within
 from assessments.report_data import (
     FlowMonth,
     Heatmap,
@@ -102,6 +106,7 @@ class CycleOption:
     model_label: str
     #: Process-area codes in scope, or None for the whole model.
     scope: tuple[str, ...] | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,13 @@ class Report:
     themes: tuple[ThemeRow, ...] = ()
     flow: tuple[FlowMonth, ...] = ()
     quick_wins: QuickWinOutcomes = field(default_factory=QuickWinOutcomes)
+    #: Outcome KPIs (built-in and PMO-defined), in column order.
+    kpis: tuple[KpiDefinition, ...] = ()
+    #: (business line, cycle, score, each KPI's mean over the cycle's months) per point of
+    #: ``trend``: maturity beside outcomes.
+    outcomes: tuple[tuple[str, str, float | None, tuple[float | None, ...]], ...] = ()
+    #: Process-area scores of the chosen cycle against KPIs, across business lines.
+    association: Association | None = None
 
     @property
     def has_results(self) -> bool:
@@ -196,6 +208,7 @@ def _cycle_options() -> list[CycleOption]:
             StoredModel.key,
             StoredModel.version,
             Cycle.scope,
+            Cycle.end,
         )
         .join(StoredModel, StoredModel.id == Cycle.model_id)
         .order_by(Cycle.start, Cycle.id)
@@ -210,6 +223,7 @@ def _cycle_options() -> list[CycleOption]:
             r.key,
             f"{r.key} v{r.version}",
             tuple(r.scope) if r.scope else None,
+            r.end,
         )
         for r in rows
     ]
@@ -248,19 +262,63 @@ def build_report(user: User, filters: ReportFilters) -> Report:
     trend_cycles = tuple(
         c for c in cycles if c.model_key == chosen.model_key and c.status != "draft"
     ) or (chosen,)
-    lines, area_rows, columns = _chosen_cycle(scope, chosen)
+    lines, area_rows, columns, area_by_line = _chosen_cycle(scope, chosen)
+    trend = _trend(scope, trend_cycles, chosen)
+    definitions = tuple(kpi_definitions())
+    values = values_by_line(scope.ids)
     return replace(
         report,
         lines=tuple(lines),
         trend_cycles=trend_cycles,
-        trend=_trend(scope, trend_cycles, chosen),
+        trend=trend,
         heatmap=heatmap(area_rows, columns),
+        kpis=definitions,
+        # One line: its whole history; several: the chosen cycle, one row per line.
+        outcomes=_outcomes(
+            trend, trend_cycles if len(scope.lines) == 1 else (chosen,), definitions, values
+        ),
+        association=area_kpi_association(area_by_line, columns, definitions, values),
     )
+
+
+def _outcomes(
+    trend: Sequence[tuple[LineOption, Sequence[TrendPoint]]],
+    cycles: Sequence[CycleOption],
+    definitions: Sequence[KpiDefinition],
+    values: Mapping[tuple[int, str], Sequence[tuple[str, float]]],
+) -> tuple[tuple[str, str, float | None, tuple[float | None, ...]], ...]:
+    """Each line's score per cycle of ``cycles`` beside each KPI's mean over the months the
+    cycle ran."""
+    by_id = {c.id: c for c in cycles}
+    rows = []
+    for line, points in trend:
+        for point in points:
+            cycle = by_id.get(point.cycle_id)
+            if cycle is None:
+                continue
+            first, last = months(cycle.start, cycle.end or cycle.start)
+            means = tuple(
+                mean_within(values.get((line.id, d.key), []), first, last) for d in definitions
+            )
+            rows.append(
+                (
+                    line.name,
+                    cycle.name,
+                    point.score,
+                    tuple(None if m is None else round(m, 2) for m in means),
+                )
+            )
+    return tuple(rows)
 
 
 def _chosen_cycle(
     scope: _Scope, cycle: CycleOption
-) -> tuple[list[LineStatus], list[tuple[str, dict[str, float | None]]], list[str]]:
+) -> tuple[
+    list[LineStatus],
+    list[tuple[str, dict[str, float | None]]],
+    list[str],
+    dict[int, dict[str, float | None]],
+]:
     """Levels, gaps and area scores of the business lines taking part in ``cycle``."""
     targets = dict(
         db.session.execute(
@@ -292,6 +350,7 @@ def _chosen_cycle(
     columns = [a.code for a in model.process_areas if not area_scope or a.code in area_scope]
     current = _current_results(cycle, model, area_scope, assessments.values())
     lines, area_rows = [], []
+    area_by_line: dict[int, dict[str, float | None]] = {}
     for line in scope.lines:
         if line.id not in targets and line.id not in assessments:
             continue
@@ -315,7 +374,8 @@ def _chosen_cycle(
         if row is not None:
             result = row.result_snapshot if validated else current.get(row.id)
             area_rows.append((line.name, area_scores(result)))
-    return lines, area_rows, columns
+            area_by_line[line.id] = area_rows[-1][1]
+    return lines, area_rows, columns, area_by_line
 
 
 def _current_results(

@@ -115,6 +115,9 @@ def _section(pdf: FPDF, table: ReportTable, chart: bytes | None = None) -> None:
     pdf.ln(4)
     pdf.set_font(FONT, size=12)
     pdf.cell(0, 8, table.title, new_x="LMARGIN", new_y="NEXT")
+    if table.note and (table.rows or chart is not None):
+        pdf.set_font(FONT, size=9)
+        pdf.multi_cell(0, 5, table.note, new_x="LMARGIN", new_y="NEXT")
     if chart is not None:
         _image(pdf, chart)
     if table.rows and len(table.headers) <= MAX_TABLE_COLUMNS:
