@@ -32,6 +32,7 @@ NAVIGATION = (
     NavItem("backlog.items", _l("Backlog")),
     NavItem("quickwins.showcase", _l("Quick wins")),
     NavItem("reviews.reviews", _l("Reviews")),
+    NavItem("lessons.lessons", _l("Lessons")),
     NavItem("reports.dashboard", _l("Reports")),
     NavItem("org.users", _l("Users")),
     NavItem("audit.events", _l("Audit trail")),

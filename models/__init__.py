@@ -13,12 +13,20 @@ from models.audit import AuditEvent
 from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
+from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
+from models.satisfaction import (
+    QuestionKind,
+    SatisfactionAnswer,
+    SatisfactionResponse,
+    SurveyInvitation,
+    SurveyQuestion,
+)
 from models.submission import FormSubmission
-from models.survey import Survey, SurveyResponse, SurveyStatus
+from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
 from models.user_session import UserSession
@@ -43,8 +51,12 @@ __all__ = [
     "ImprovementItem",
     "Kpi",
     "KpiMeasurement",
+    "Lesson",
+    "LessonKind",
+    "LessonSource",
     "Placement",
     "PracticeRating",
+    "QuestionKind",
     "QuickWinProject",
     "QuickWinRuleSetting",
     "Review",
@@ -52,8 +64,13 @@ __all__ = [
     "ReviewKind",
     "Role",
     "RunStatus",
+    "SatisfactionAnswer",
+    "SatisfactionResponse",
     "StoredModel",
     "Survey",
+    "SurveyInvitation",
+    "SurveyKind",
+    "SurveyQuestion",
     "SurveyResponse",
     "SurveyStatus",
     "Theme",

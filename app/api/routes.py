@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,10 +16,13 @@ from app.api.params import ApiError, bool_arg, choice_arg, paginated
 from app.params import query_int
 from app.security import public, signed_in
 from app.services import api as service
+from app.services import lessons as lesson_service
 from app.services.assessments.access import get_visible_assessment_or_404
 from app.services.visibility import get_visible_business_line, visible_business_lines
 from assessments.prioritisation import ItemStatus
-from models import BusinessLine, Cycle
+from models import BusinessLine, Cycle, LessonKind
+
+MAX_LESSON_QUERY = 200
 
 
 @bp.after_request
@@ -88,6 +92,26 @@ def backlog() -> dict[str, Any]:
 @signed_in
 def quick_wins() -> dict[str, Any]:
     return paginated(service.quick_win_projects(current_user), service.quick_win_item)
+
+
+@bp.route("/lessons")
+@signed_in
+def lessons() -> dict[str, Any]:
+    """Lessons the token may see; each space-separated term of ``q`` must occur in the
+    title, text or tags (a contiguous substring), all terms ANDed."""
+    query = request.args.get("q", "")
+    if len(query) > MAX_LESSON_QUERY:
+        raise ApiError(
+            400,
+            _(
+                "The query parameter %(name)s must be at most %(max)s characters.",
+                name="q",
+                max=MAX_LESSON_QUERY,
+            ),
+        )
+    kind = choice_arg("kind", tuple(k.value for k in LessonKind))
+    stmt = lesson_service.search(lesson_service.visible_lessons(current_user), query, kind=kind)
+    return paginated(stmt, lesson_service.lesson_item)
 
 
 @bp.route("/openapi.json")

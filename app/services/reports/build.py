@@ -32,7 +32,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.assessments.model_store import parsed
+from app.services.backlog.quickwins import company_benefits
 from app.services.visibility import sees_every_line, visible_business_lines
+from assessments.benefits import BenefitTotals
 from assessments.report_data import (
     FlowMonth,
     Heatmap,
@@ -116,6 +118,8 @@ class QuickWinOutcomes:
     outcomes: tuple[KpiOutcome, ...] = ()
     projects: int = 0
     closed: int = 0
+    #: Sums of the structured benefits entered (assessments.benefits); None when none is.
+    benefits: BenefitTotals | None = None
 
     @property
     def achieved_share(self) -> float | None:
@@ -474,10 +478,12 @@ def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
         for project in projects
         for kpi in project.kpis
     ]
+    benefits = company_benefits(projects)
     return QuickWinOutcomes(
         outcomes=tuple(outcomes),
         projects=len(projects),
         closed=sum(1 for p in projects if p.closed_on is not None),
+        benefits=benefits if benefits.projects else None,
     )
 
 
