@@ -227,7 +227,7 @@ def _parse(question: SurveyQuestion, raw: str) -> tuple[int | None, str | None, 
             raise ServiceError(_("Please answer this question."), field)
         return None, None, None
     if question.kind is QuestionKind.LIKERT:
-        rating = int(value) if value.isdigit() and len(value) < 3 else None
+        rating = int(value) if value.isascii() and value.isdigit() and len(value) < 3 else None
         if not is_likert(rating):
             raise ServiceError(_("Choose a rating from 1 to 5."), field)
         return rating, None, None
