@@ -4,8 +4,8 @@ Chinese has no spaces between words, so a word index cannot find "评审" inside
 "需求评审会": the rule is instead that each space-separated term of the query occurs in the
 title, text or tags as a contiguous substring (2 or more Chinese characters, or an English
 word), and all terms must match. Both sides are normalised the same way (NFKC folds
-full-width letters and digits, ``casefold`` ignores case), so a plain ``LIKE '%term%'`` on
-the stored normalised text implements the rule on every database.
+full-width letters and digits, ``casefold`` ignores case), so a plain substring test on the
+stored normalised text implements the rule on every database.
 """
 
 from __future__ import annotations
@@ -44,12 +44,6 @@ def query_terms(query: str) -> list[str]:
 def matches(terms: Iterable[str], searchable: str) -> bool:
     """Every term occurs in ``searchable`` (the rule the database query applies)."""
     return all(term in searchable for term in terms)
-
-
-def like_pattern(term: str, escape: str = "\\") -> str:
-    """``%term%`` with LIKE's wildcards in ``term`` escaped, so they match themselves."""
-    escaped = term.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
-    return f"%{escaped}%"
 
 
 def parse_tags(raw: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -28,7 +29,8 @@ from models import BusinessLine, Lesson, LessonKind, LessonSource
 MAX_QUERY = 200
 
 
-def _filtered():
+def _filtered() -> tuple[Select[Lesson], dict[str, str]]:
+    """The visible lessons that match the page's ``q``, ``kind`` and ``process_area``."""
     q = (request.args.get("q") or "").strip()[:MAX_QUERY]
     kind = request.args.get("kind") or None
     kind = kind if kind in {k.value for k in LessonKind} else None

@@ -2,8 +2,10 @@
 Excel export and the "related lessons" panels show.
 
 Search follows :mod:`assessments.lesson_search`: each term of the query must occur in the
-normalised title, text or tags (``Lesson.search_text``), all terms ANDed; one ``LIKE`` per
-term, which works unchanged on SQLite and PostgreSQL (see docs/performance.md for speed).
+normalised title, text or tags (``Lesson.search_text``), all terms ANDed. Both sides are
+already case folded, so a plain substring test does it: ``instr`` on SQLite, ``strpos`` on
+PostgreSQL (:class:`HoldsText`) — no pattern to escape, and faster than ``LIKE`` (see
+docs/performance.md).
 Directors see the lessons of their own business lines and the company-wide ones.
 """
 
@@ -14,14 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Boolean, ColumnElement, Select, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
 from app.services.visibility import restrict_to_visible
-from assessments.lesson_search import like_pattern, parse_tags, query_terms, search_text
+from assessments.lesson_search import parse_tags, query_terms, search_text
 from models import (
     BusinessLine,
     Lesson,
@@ -65,6 +70,30 @@ class LessonInput:
 # ------------------------------------------------------------------------- reading
 
 
+class HoldsText(FunctionElement[bool]):
+    """``text`` occurs in ``column`` as it is (case sensitive, no wildcards)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "holds_text"
+
+
+@compiles(HoldsText, "postgresql")
+def _holds_text_postgresql(element: HoldsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, text = list(element.clauses)
+    return f"strpos({compiler.process(column, **kw)}, {compiler.process(text, **kw)}) > 0"
+
+
+@compiles(HoldsText)
+def _holds_text(element: HoldsText, compiler: SQLCompiler, **kw: Any) -> str:
+    column, text = list(element.clauses)
+    return f"instr({compiler.process(column, **kw)}, {compiler.process(text, **kw)}) > 0"
+
+
+def holds_text(column: Any, text: str) -> ColumnElement[bool]:
+    return HoldsText(column, text)
+
+
 def visible_lessons(user: User) -> Select[Lesson]:
     """Lessons ``user`` may see: a director, their lines' and the company-wide ones."""
     return restrict_to_visible(
@@ -81,7 +110,7 @@ def search(
 ) -> Select[Lesson]:
     """``stmt`` narrowed to lessons holding every term of ``query``, newest first."""
     for term in query_terms(query):
-        stmt = stmt.where(Lesson.search_text.like(like_pattern(term), escape="\\"))
+        stmt = stmt.where(holds_text(Lesson.search_text, term))
     if kind:
         stmt = stmt.where(Lesson.kind == LessonKind(kind))
     if process_area:

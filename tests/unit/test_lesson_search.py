@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from assessments.lesson_search import (
-    like_pattern,
     matches,
     normalise,
     parse_tags,
@@ -44,12 +43,6 @@ def test_case_and_full_width_forms_are_folded():
 def test_repeated_terms_count_once_and_long_queries_are_cut():
     assert query_terms("评审 评审 Review review") == ["评审", "review"]
     assert len(query_terms(" ".join(f"t{n}" for n in range(50)))) == 10
-
-
-def test_like_wildcards_are_escaped():
-    assert like_pattern("100%") == "%100\\%%"
-    assert like_pattern("a_b") == "%a\\_b%"
-    assert like_pattern("c\\d") == "%c\\\\d%"
 
 
 def test_tags_split_at_chinese_and_latin_separators():

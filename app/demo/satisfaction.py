@@ -1,7 +1,5 @@
-"""Demo step: outcomes beyond levels. Two satisfaction surveys with answers (one with
-e-mail invitations, for a response rate), the benefits of the quick-win projects in
-numbers, and a lessons library of 24 lessons from closing reviews, PMO reviews and the PMO.
-"""
+"""Demo step: two satisfaction surveys of the last two months with answers from every
+business line; the later one was also sent by e-mail invitation, for a response rate."""
 
 from __future__ import annotations
 
@@ -11,10 +9,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.demo.lesson_texts import LESSONS
 from app.demo.organisation import DEMO_DOMAIN
 from app.extensions import db
-from app.services.backlog.quickwins import set_benefit
 from app.services.findings.satisfaction import (
     add_question,
     answer_satisfaction,
@@ -22,15 +18,9 @@ from app.services.findings.satisfaction import (
     questions_of,
 )
 from app.services.findings.surveys import save_survey, set_status
-from app.services.lessons import LessonInput, save_lesson
-from assessments.benefits import BenefitUnit
 from models import (
     BusinessLine,
-    LessonKind,
-    LessonSource,
     QuestionKind,
-    QuickWinProject,
-    Review,
     Survey,
     SurveyKind,
     SurveyStatus,
@@ -130,57 +120,6 @@ def _satisfaction_survey(
     return survey
 
 
-# ------------------------------------------------------------------------ benefits
-
-#: (unit, saved per month, hourly cost, one-off cost) per quick-win project, in order.
-BENEFITS = (
-    (BenefitUnit.HOURS, 120.0, 150.0, 36_000.0),
-    (BenefitUnit.MONEY, 18_000.0, None, 60_000.0),
-    (BenefitUnit.HOURS, 260.0, 150.0, 45_000.0),
-    (BenefitUnit.MONEY, 42_000.0, None, 120_000.0),
-    (BenefitUnit.HOURS, 40.0, 150.0, 30_000.0),
-)
-
-
-def _benefits(pmo: User) -> list[QuickWinProject]:
-    projects = list(db.session.scalars(select(QuickWinProject).order_by(QuickWinProject.id)))
-    for project, (unit, saved, rate, cost) in zip(projects, BENEFITS, strict=False):
-        set_benefit(
-            pmo, project, unit=unit, saved_per_month=saved, one_off_cost=cost, hourly_cost=rate
-        )
-    return projects
-
-
-# ------------------------------------------------------------------------- lessons
-
-
-def _lessons(pmo: User, lines: list[BusinessLine], projects: list[QuickWinProject]) -> None:
-    closed = [p for p in projects if p.closed_on is not None]
-    reviews = list(db.session.scalars(select(Review).order_by(Review.id)))
-    for n, (title, text, kind, area, tags) in enumerate(LESSONS):
-        source, project_id, review_id = LessonSource.MANUAL, None, None
-        if n < len(closed):
-            source, project_id = LessonSource.QUICK_WIN, closed[n].id
-        elif reviews and n % 5 == 0:
-            source, review_id = LessonSource.REVIEW, reviews[n % len(reviews)].id
-        line = None if n % 3 == 2 else lines[n % len(lines)].id
-        save_lesson(
-            pmo,
-            None,
-            LessonInput(
-                title=title,
-                text=text,
-                kind=LessonKind(kind),
-                business_line_id=line,
-                process_area=area,
-                tags=tags,
-                source=source,
-                project_id=project_id,
-                review_id=review_id,
-            ),
-        )
-
-
 def seed(size: str, progress: Callable[[int], None]) -> None:
     rng = random.Random(20261130)  # noqa: S311  (demo data, not security)
     pmo = db.session.scalar(select(User).where(User.email == f"pmo@{DEMO_DOMAIN}"))
@@ -191,8 +130,5 @@ def seed(size: str, progress: Callable[[int], None]) -> None:
     earlier = _satisfaction_survey(rng, pmo, lines, _month(today, 2), invited=0)
     set_status(pmo, earlier, SurveyStatus.CLOSED)
     _satisfaction_survey(rng, pmo, lines, _month(today, 1), invited=60)
-    progress(50)
-    projects = _benefits(pmo)
-    _lessons(pmo, lines, projects)
     db.session.commit()
-    progress(50)
+    progress(100)
