@@ -196,12 +196,15 @@ def table(rows: list[Row], count: int, repeat: int) -> str:
         "no extra index. 2 CPU cores shared with other work: compare with the baseline row, "
         "an API list of 5 business lines in the same run.",
         "",
-        "| database | user | q | request ms | search ms | matches |",
-        "|---|---|---|---:|---:|---:|",
+        "| database | user | q | request ms | search ms | CPU ms | matches |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
-    for backend, who, query, median, alone, total in rows:
+    for backend, who, query, median, alone, cpu, total in rows:
         search = "–" if alone is None else f"{alone:.1f}"
-        lines.append(f"| {backend} | {who} | `{query}` | {median:.1f} | {search} | {total:,} |")
+        used = "–" if cpu is None else f"{cpu:.1f}"
+        lines.append(
+            f"| {backend} | {who} | `{query}` | {median:.1f} | {search} | {used} | {total:,} |"
+        )
     return "\n".join(lines) + "\n"
 
 
