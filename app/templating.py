@@ -33,6 +33,7 @@ NAVIGATION = (
     NavItem("quickwins.showcase", _l("Quick wins")),
     NavItem("reviews.reviews", _l("Reviews")),
     NavItem("outcomes.index", _l("Scorecard")),
+    NavItem("lessons.lessons", _l("Lessons")),
     NavItem("reports.dashboard", _l("Reports")),
     NavItem("org.users", _l("Users")),
     NavItem("audit.events", _l("Audit trail")),

@@ -13,6 +13,7 @@ from models.audit import AuditEvent
 from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
+from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
 from models.notification import (
     Channel,
@@ -27,8 +28,15 @@ from models.org import BusinessLine, business_line_directors
 from models.outcome import OutcomeKpi, OutcomeKpiValue
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
+from models.satisfaction import (
+    QuestionKind,
+    SatisfactionAnswer,
+    SatisfactionResponse,
+    SurveyInvitation,
+    SurveyQuestion,
+)
 from models.submission import FormSubmission
-from models.survey import Survey, SurveyResponse, SurveyStatus
+from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
 from models.user_session import UserSession
@@ -56,6 +64,9 @@ __all__ = [
     "ImprovementItem",
     "Kpi",
     "KpiMeasurement",
+    "Lesson",
+    "LessonKind",
+    "LessonSource",
     "Notification",
     "NotificationKind",
     "NotificationSettings",
@@ -63,6 +74,7 @@ __all__ = [
     "OutcomeKpiValue",
     "Placement",
     "PracticeRating",
+    "QuestionKind",
     "QuickWinProject",
     "QuickWinRuleSetting",
     "Review",
@@ -70,8 +82,13 @@ __all__ = [
     "ReviewKind",
     "Role",
     "RunStatus",
+    "SatisfactionAnswer",
+    "SatisfactionResponse",
     "StoredModel",
     "Survey",
+    "SurveyInvitation",
+    "SurveyKind",
+    "SurveyQuestion",
     "SurveyResponse",
     "SurveyStatus",
     "Theme",

@@ -33,6 +33,9 @@ from models import (
     Base,
     Channel,
     ClusteringRun,
+    Lesson,
+    LessonKind,
+    LessonSource,
     Notification,
     OutcomeKpi,
     ReviewKind,
@@ -105,6 +108,18 @@ EXPECTED: dict[str, Rule] = {
     "notifications.webhooks": rule_of(MANAGERS),
     "notifications.delete_webhook": rule_of(MANAGERS),
     "notifications.test_webhook": rule_of(MANAGERS),
+    # lessons, satisfaction surveys, benefits
+    "lessons.lessons": rule_of(SIGNED),
+    "lessons.export": rule_of(SIGNED),
+    "lessons.lesson": rule_of(SIGNED),  # a company-wide lesson
+    "lessons.new_lesson": rule_of(MANAGERS),
+    "lessons.edit_lesson": rule_of(MANAGERS),
+    "lessons.delete_lesson": rule_of(MANAGERS),
+    "api.lessons": rule_of(SIGNED),
+    "surveys.add_question": rule_of(MANAGERS),
+    "surveys.delete_question": rule_of(MANAGERS),
+    "surveys.invite": rule_of(MANAGERS),
+    "quickwins.benefit": rule(ADMIN, PMO, DIR, line=True),
     # outcome KPIs
     "outcomes.index": rule(ADMIN, PMO, LEAD, DIR, OTHER),
     "outcomes.business_line": rule(ADMIN, PMO, LEAD, DIR, line=True),
@@ -344,6 +359,13 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
                 frequency=KpiFrequency.QUARTERLY,
             )
         )
+        lesson = Lesson(
+            title="评审前置",
+            text="需求评审放在迭代计划之前",
+            kind=LessonKind.BEST_PRACTICE,
+            source=LessonSource.MANUAL,
+        )
+        db.session.add(lesson)
         bot = WebhookChannel(
             name="群机器人", vendor=Channel.DINGTALK, url="https://oapi.dingtalk.com/robot/send?x=1"
         )
@@ -378,6 +400,9 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "token_id": token_row.id,
             "notification_id": notice_id,
             "bot_id": bot.id,
+            "lesson_id": lesson.id,
+            "question_id": 1,
+            "invitation": "x",
             "name": "levels",
             "fmt": "svg",
             "key": "levels",

@@ -32,10 +32,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.assessments.model_store import parsed
+from app.services.backlog.quickwins import company_benefits
 from app.services.outcomes.beside import Association, area_kpi_association, months
 from app.services.outcomes.kpis import kpi_definitions
 from app.services.outcomes.scorecard import values_by_line
 from app.services.visibility import sees_every_line, visible_business_lines
+from assessments.benefits import BenefitTotals
 from assessments.outcome_kpis import KpiDefinition, mean_within
 from assessments.report_data import (
     FlowMonth,
@@ -121,6 +123,8 @@ class QuickWinOutcomes:
     outcomes: tuple[KpiOutcome, ...] = ()
     projects: int = 0
     closed: int = 0
+    #: Sums of the structured benefits entered (assessments.benefits); None when none is.
+    benefits: BenefitTotals | None = None
 
     @property
     def achieved_share(self) -> float | None:
@@ -534,10 +538,12 @@ def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
         for project in projects
         for kpi in project.kpis
     ]
+    benefits = company_benefits(projects)
     return QuickWinOutcomes(
         outcomes=tuple(outcomes),
         projects=len(projects),
         closed=sum(1 for p in projects if p.closed_on is not None),
+        benefits=benefits if benefits.projects else None,
     )
 
 

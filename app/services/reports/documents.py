@@ -8,7 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 
-from flask_babel import format_date, format_percent, ngettext
+from flask_babel import format_date, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
 from app.services.reports.build import (
@@ -21,6 +21,7 @@ from app.services.reports.build import (
 from app.services.reports.charts import cached_chart, chart_names_with_data, clear_cache, render
 from app.services.reports.exports import report_xlsx
 from app.services.reports.pdf import report_pdf
+from assessments.benefits import BenefitTotals
 from models import User
 from models.base import utcnow
 
@@ -106,7 +107,33 @@ def summary_lines(report: Report) -> tuple[str, ...]:
         lines.append(
             _("Quick-win KPIs achieved: %(share)s.", share=format_percent(share, "#,##0%"))
         )
+    lines.extend(benefit_lines(report.quick_wins.benefits))
     return tuple(lines)
+
+
+def benefit_lines(totals: BenefitTotals | None) -> list[str]:
+    """The quick wins' benefits summed: savings per month, one-off cost, payback, ROI."""
+    if totals is None:
+        return []
+    lines = [
+        ngettext(
+            "Benefits of %(num)s quick win: %(money)s yuan and %(hours)s hours saved per month, "
+            "for a one-off cost of %(cost)s yuan.",
+            "Benefits of %(num)s quick wins: %(money)s yuan and %(hours)s hours saved per month, "
+            "for a one-off cost of %(cost)s yuan.",
+            totals.projects,
+            money=format_decimal(round(totals.money_per_month)),
+            hours=format_decimal(round(totals.hours_per_month)),
+            cost=format_decimal(round(totals.one_off_cost)),
+        )
+    ]
+    if totals.payback_months is not None:
+        lines.append(
+            _("Payback: %(months)s months.", months=format_decimal(round(totals.payback_months, 1)))
+        )
+    if totals.roi is not None:
+        lines.append(_("ROI over 12 months: %(roi)s.", roi=format_percent(totals.roi, "#,##0%")))
+    return lines
 
 
 def describe(report: Report, line: LineOption | None) -> Document:
