@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from app.numbers import shown_number
 from app.security import role_may_open
 from app.services.visibility import MANAGERS
 from models import Role
@@ -56,6 +60,25 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 
 
+_NO_VALUE = Markup('<td><span class="muted">–</span></td>')
+
+
+def table_cells(values: Sequence[object]) -> Markup:
+    """The ``<td>`` cells of one table row: numbers in the reader's locale (see
+    ``shown_number``), none as a muted dash, anything else as escaped text. One call per row,
+    not a template macro per cell: report tables have a thousand cells."""
+    locale = str(get_locale() or "en")
+    cells = []
+    for value in values:
+        if value is None:
+            cells.append(_NO_VALUE)
+        elif isinstance(value, int | float):
+            cells.append(Markup("<td>%s</td>") % shown_number(value, locale))
+        else:
+            cells.append(Markup("<td>%s</td>") % escape(value))
+    return Markup("").join(cells)
+
+
 def init_templating(app: Flask) -> None:
     @app.context_processor
     def inject_navigation() -> dict[str, object]:
@@ -64,3 +87,4 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["may_open"] = may_open
+    app.jinja_env.globals["table_cells"] = table_cells

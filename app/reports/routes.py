@@ -14,9 +14,15 @@ from app.i18n import current_locale_code
 from app.params import query_int
 from app.reports import bp
 from app.security import roles, signed_in
-from app.services.reports.build import LineOption, Report, ReportFilters, build_report
+from app.services.reports.build import LineOption, Report, ReportFilters
 from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
-from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
+from app.services.reports.documents import (
+    chart_bytes,
+    current_report,
+    describe,
+    pdf_file,
+    xlsx_file,
+)
 from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
 from app.services.visibility import READERS, get_visible_business_line_or_404
 
@@ -54,21 +60,21 @@ def _line(report: Report, business_line_id: int) -> LineOption:
 @bp.route("/")
 @roles(*READERS)
 def dashboard() -> str:
-    report = build_report(current_user, _filters())
+    report = current_report(current_user, _filters())
     return _page("reports/dashboard.html", report)
 
 
 @bp.route("/company")
 @roles(*READERS)
 def company() -> str:
-    report = build_report(current_user, _filters(business_line_id=None))
+    report = current_report(current_user, _filters(business_line_id=None))
     return _page("reports/report.html", report, doc=describe(report, None), line=None)
 
 
 @bp.route("/business-lines/<int:business_line_id>")
 @signed_in
 def business_line(business_line_id: int) -> str:
-    report = build_report(current_user, _filters(business_line_id=business_line_id))
+    report = current_report(current_user, _filters(business_line_id=business_line_id))
     line = _line(report, business_line_id)
     return _page("reports/report.html", report, doc=describe(report, line), line=line)
 
@@ -93,7 +99,7 @@ def chart(name: str, fmt: str) -> Response:
 def table(key: str) -> Response:
     if key not in TABLE_KEYS:
         abort(404)
-    report = build_report(current_user, _filters())
+    report = current_report(current_user, _filters())
     found = next(t for t in report_tables(report) if t.key == key)
     return send_file(
         io.BytesIO(table_csv(found)),
@@ -109,7 +115,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 
 def _export(fmt: str, business_line_id: int | None) -> Response:
     filters = _filters(business_line_id=business_line_id)
-    report = build_report(current_user, filters)
+    report = current_report(current_user, filters)
     line = _line(report, business_line_id) if business_line_id is not None else None
     doc = describe(report, line)
     locale = current_locale_code()

@@ -1,0 +1,32 @@
+"""The current results of each assessment, stored when its ratings change.
+
+Reports read ``assessments.current_result`` (the ``ladder score`` JSON of the current ratings)
+instead of scoring every open assessment on every request. It is written in the same
+transaction as every save, import, submission and consensus change; rows of assessments not
+saved since this upgrade keep NULL, and readers score those from their ratings until their
+next save.
+
+Revision ID: 5e7d0c2a9b41
+Revises: 384b7f2df83c
+Create Date: 2026-11-30 13:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "5e7d0c2a9b41"
+down_revision = "384b7f2df83c"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("current_result", sa.JSON(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("assessments", schema=None) as batch_op:
+        batch_op.drop_column("current_result")
