@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from app.caching import RecentCache
 from app.services.reports.build import Report
-from app.services.reports.cache import RecentCache
 from assessments.charts import OKABE_ITO, chart_style, cjk_font_family
 
 if TYPE_CHECKING:

@@ -10,12 +10,13 @@ gives a new fingerprint, and the next request builds afresh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from flask_babel import format_date, format_percent, ngettext
 from flask_babel import gettext as _
 
+from app.caching import RecentCache
 from app.services.reports.build import (
     LineOption,
     Report,
@@ -23,9 +24,8 @@ from app.services.reports.build import (
     build_report,
     data_fingerprint,
 )
-from app.services.reports.cache import RecentCache
 from app.services.reports.charts import cached_chart, chart_names_with_data, clear_cache, render
-from app.services.reports.exports import report_xlsx
+from app.services.reports.exports import ReportTable, report_tables, report_xlsx
 from models import User
 from models.base import utcnow
 
@@ -39,21 +39,38 @@ class Document:
     filename: str
 
 
+@dataclass
+class _Built:
+    report: Report
+    #: The report's tables per language (their titles and headers are translated).
+    tables: dict[str, list[ReportTable]] = field(default_factory=dict)
+
+
 #: Reports differ by scope and filters: one per director, a few per reader of every line.
-_reports: RecentCache[str, Report] = RecentCache(64)
+_reports: RecentCache[str, _Built] = RecentCache(64)
 _pdfs: RecentCache[tuple[object, ...], bytes] = RecentCache(16)
 
 
-def _report_for(user: User, filters: ReportFilters, stamp: str) -> Report:
+def _report_for(user: User, filters: ReportFilters, stamp: str) -> _Built:
     """The report of ``stamp`` (the data fingerprint, which covers the user's scope and the
     filters), built once per change of the data."""
-    return _reports.get(stamp, lambda: build_report(user, filters))
+    return _reports.get(stamp, lambda: _Built(build_report(user, filters)))
 
 
 def current_report(user: User, filters: ReportFilters) -> Report:
-    """The report for a page or a file: built only when the data changed since the last
-    request with the same scope and filters (one query to know)."""
-    return _report_for(user, filters, data_fingerprint(user, filters))
+    """The report for a file: built only when the data changed since the last request with
+    the same scope and filters (one query to know)."""
+    return _report_for(user, filters, data_fingerprint(user, filters)).report
+
+
+def current_page(
+    user: User, filters: ReportFilters, locale: str
+) -> tuple[Report, list[ReportTable]]:
+    """The report and its tables in ``locale`` for a page, made once per change of the data."""
+    built = _report_for(user, filters, data_fingerprint(user, filters))
+    if locale not in built.tables:
+        built.tables[locale] = report_tables(built.report)
+    return built.report, built.tables[locale]
 
 
 def chart_bytes(user: User, filters: ReportFilters, name: str, fmt: str, locale: str) -> bytes:
@@ -61,7 +78,7 @@ def chart_bytes(user: User, filters: ReportFilters, name: str, fmt: str, locale:
     stamp = data_fingerprint(user, filters)
     return cached_chart(
         (name, fmt, locale, stamp),
-        lambda: render(name, _report_for(user, filters, stamp), fmt),
+        lambda: render(name, _report_for(user, filters, stamp).report, fmt),
     )
 
 

@@ -1,8 +1,8 @@
-"""A small thread-safe cache of the latest results, for values keyed by a data fingerprint.
+"""A small thread-safe cache of recent results, for values keyed by what they are made of.
 
-Each web process keeps its own; the keys hold the fingerprint read from the database, so a
-process never serves what another process has since changed, and the oldest entries leave
-first.
+Each web process keeps its own. Keys must hold everything the value depends on: the reports
+key theirs by the data fingerprint read from the database, so a process never serves what
+another process has since changed. The least recently used entries leave first.
 """
 
 from __future__ import annotations
