@@ -32,8 +32,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from perf_doc import write_section  # noqa: E402
-from server import gunicorn, seeded_database  # noqa: E402
+from perf_doc import write_section
+from server import gunicorn, seeded_database
 
 PASSWORD = "ladder-demo"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -145,8 +145,8 @@ def main() -> None:
     if args.host:
         rows = measure(args.host.rstrip("/"), args.repeat)
     else:
-        with seeded_database(args.size, args.database, args.keep) as name, gunicorn(name) as host:
-            rows = measure(host, args.repeat)
+        with seeded_database(args.size, args.database, args.keep) as name, gunicorn(name) as server:
+            rows = measure(server.url, args.repeat)
     text = table(rows, args)
     print(text)
     if args.write_doc:

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -53,7 +54,9 @@ def server_env(name: str, port: int) -> dict[str, str]:
 
 def _ladder(*args: str, env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run([str(BIN / "ladder"), *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "ladder"), *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
     return time.perf_counter() - started
 
 
@@ -96,9 +99,15 @@ def wait_until_ready(url: str, seconds: float = 60) -> None:
     raise RuntimeError("gunicorn did not become ready")
 
 
+class Server(NamedTuple):
+    url: str
+    pid: int
+
+
 @contextmanager
-def gunicorn(name: str) -> Iterator[str]:
-    """``gunicorn -c gunicorn.conf.py wsgi:app`` on database ``name``; yields its base URL."""
+def gunicorn(name: str) -> Iterator[Server]:
+    """``gunicorn -c gunicorn.conf.py wsgi:app`` on database ``name``: its base URL and the
+    process id of its master."""
     port = free_port()
     log = (Path(tempfile.gettempdir()) / f"{name}-gunicorn.log").open("w")
     print(f"gunicorn log: {log.name}")
@@ -111,11 +120,26 @@ def gunicorn(name: str) -> Iterator[str]:
     host = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(host)
-        yield host
+        yield Server(host, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         log.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by process ``pid`` and its living children (gunicorn's
+    workers), from /proc; 0 where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def survey_token(name: str) -> str:

@@ -164,7 +164,11 @@ def test_new_passwords_are_hashed_with_argon2id_by_default(make_app, tmp_path, m
     argon = make_app(PASSWORD_HASH_METHOD="argon2id")
     with argon.app_context():
         user = save_user(
-            None, None, email="argon@example.com", display_name="阿尔贡", role=Role.PMO,
+            None,
+            None,
+            email="argon@example.com",
+            display_name="阿尔贡",
+            role=Role.PMO,
             password=PASSWORD,
         )
         db.session.commit()
