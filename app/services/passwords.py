@@ -8,7 +8,7 @@
 - not built from the account's own email name or display name (context-specific words).
 
 Hashing (ASVS V11.4): argon2id through argon2-cffi, sized for a small server (see
-:data:`ARGON2_PARAMETERS`). Hashes of an earlier scheme (werkzeug's scrypt or pbkdf2) still
+``ARGON2_*``). Hashes of an earlier scheme (werkzeug's scrypt or pbkdf2) still
 verify, and :func:`needs_rehash` tells the sign-in to store a new hash of the password it has
 just checked, so accounts move to the current scheme as people sign in.
 """
@@ -36,12 +36,16 @@ ARGON2ID = "argon2id"
 #: OWASP's argon2id profile (19 MiB, 2 passes, 1 lane): memory-hard, ~20 ms on one core of
 #: the 2-core reference server, so sign-ins under load stay well under half a second. One lane
 #: leaves the other core to the other requests; scrypt N=2^15 took ~100 ms per sign-in.
-ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_LANES = 1
 
 
 @cache
 def _argon2() -> PasswordHasher:
-    return PasswordHasher(**ARGON2_PARAMETERS)
+    return PasswordHasher(
+        time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_LANES
+    )
 
 
 def _method() -> str:
