@@ -219,9 +219,7 @@ def test_company_pdf_has_pages_chinese_text_charts_and_page_numbers(client, logi
     assert b"/FontFile" in data
 
 
-def test_pdfs_made_one_after_another_share_the_loaded_font_not_its_glyphs(
-    client, login_as, org
-):
+def test_pdfs_made_one_after_another_share_the_loaded_font_not_its_glyphs(client, login_as, org):
     """The font is read once per process; each PDF embeds its own subset, so a later PDF
     with other characters still reads back, and the same PDF again is the cached one."""
     fixture = org["fixture"]
