@@ -12,6 +12,7 @@ from models.assessment import (
 from models.audit import AuditEvent
 from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
+from models.evidence import EvidenceFile
 from models.finding import Finding, FindingSource, Frequency
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
@@ -36,6 +37,7 @@ __all__ = [
     "Cycle",
     "CycleStatus",
     "CycleTarget",
+    "EvidenceFile",
     "Finding",
     "FindingSource",
     "FormSubmission",
