@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.org import bp as org_bp
     from app.profile import bp as profile_bp
+    from app.profiles import bp as profiles_bp
     from app.quickwins import bp as quickwins_bp
     from app.reports import bp as reports_bp
     from app.reviews import bp as reviews_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(profiles_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -16,6 +16,7 @@ from models.evidence import EvidenceFile
 from models.finding import Finding, FindingSource, Frequency
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
+from models.profile import CapabilityPlan, CapabilityTarget
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.submission import FormSubmission
@@ -33,6 +34,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusinessLine",
+    "CapabilityPlan",
+    "CapabilityTarget",
     "ClusteringRun",
     "Cycle",
     "CycleStatus",

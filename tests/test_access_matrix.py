@@ -192,6 +192,8 @@ EXPECTED: dict[str, Rule] = {
     "reviews.decide": rule_of(MANAGERS),
     "reviews.add_action": rule_of(MANAGERS),
     "reviews.action_done": rule_of(MANAGERS),
+    # target profiles (POST: the PMO and admins)
+    "profiles.profile": rule(ADMIN, PMO, LEAD, DIR, line=True),
     # reports
     "reports.dashboard": rule_of(READERS),
     "reports.company": rule_of(READERS),

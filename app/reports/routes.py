@@ -18,6 +18,7 @@ from app.services.reports.build import LineOption, Report, ReportFilters, build_
 from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
 from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
 from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
+from app.services.reports.profiles import profile_columns, report_profiles
 from app.services.visibility import READERS, get_visible_business_line_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,12 +44,24 @@ def _page(template: str, report: Report, **context: object) -> str:
         tables={t.key: t for t in report_tables(report)},
         charts=chart_names_with_data(report),
         args=report.filters.as_args(),
+        profile_columns=profile_columns,
         **context,
     )
 
 
 def _line(report: Report, business_line_id: int) -> LineOption:
     return next(line for line in report.business_lines if line.id == business_line_id)
+
+
+def _report_page(report: Report, line: LineOption | None) -> str:
+    """The company report (``line`` None) or a business line's, with the target profiles."""
+    return _page(
+        "reports/report.html",
+        report,
+        doc=describe(report, line),
+        line=line,
+        profiles=report_profiles(report, current_locale_code()),
+    )
 
 
 @bp.route("/")
@@ -62,15 +75,14 @@ def dashboard() -> str:
 @roles(*READERS)
 def company() -> str:
     report = build_report(current_user, _filters(business_line_id=None))
-    return _page("reports/report.html", report, doc=describe(report, None), line=None)
+    return _report_page(report, None)
 
 
 @bp.route("/business-lines/<int:business_line_id>")
 @signed_in
 def business_line(business_line_id: int) -> str:
     report = build_report(current_user, _filters(business_line_id=business_line_id))
-    line = _line(report, business_line_id)
-    return _page("reports/report.html", report, doc=describe(report, line), line=line)
+    return _report_page(report, _line(report, business_line_id))
 
 
 @bp.route("/charts/<name>.<fmt>")

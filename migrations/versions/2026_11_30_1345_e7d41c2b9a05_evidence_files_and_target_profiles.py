@@ -1,4 +1,4 @@
-"""Evidence files attached to practices.
+"""Evidence files attached to practices; target profiles and roadmaps of capability levels.
 
 Revision ID: e7d41c2b9a05
 Revises: 5c0a3e9d1f27
@@ -51,9 +51,37 @@ def upgrade():
             batch_op.f("ix_evidence_files_assessment_id"), ["assessment_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_evidence_files_sha256"), ["sha256"], unique=False)
+    for table, extra in (
+        ("capability_targets", []),
+        ("capability_plans", [sa.Column("due", sa.Date(), nullable=False)]),
+    ):
+        unique = ["business_line_id", "process_area"] + (["due"] if extra else [])
+        op.create_table(
+            table,
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("business_line_id", sa.Integer(), nullable=False),
+            sa.Column("process_area", sa.String(length=20), nullable=False),
+            *extra,
+            sa.Column("level", sa.Integer(), nullable=False),
+            sa.Column("updated_by_id", sa.Integer(), nullable=True),
+            sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+            sa.ForeignKeyConstraint(
+                ["business_line_id"],
+                ["business_lines.id"],
+                name=op.f(f"fk_{table}_business_line_id_business_lines"),
+                ondelete="CASCADE",
+            ),
+            sa.ForeignKeyConstraint(
+                ["updated_by_id"], ["users.id"], name=op.f(f"fk_{table}_updated_by_id_users")
+            ),
+            sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+            sa.UniqueConstraint(*unique, name=op.f(f"uq_{table}_business_line_id")),
+        )
 
 
 def downgrade():
+    op.drop_table("capability_plans")
+    op.drop_table("capability_targets")
     with op.batch_alter_table("evidence_files", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_evidence_files_sha256"))
         batch_op.drop_index(batch_op.f("ix_evidence_files_assessment_id"))
