@@ -278,3 +278,21 @@ def test_no_upload_once_submitted_and_the_snapshot_lists_the_files(setting):
         snapshot = db.session.get(Assessment, setting.assessment_id).result_snapshot
     (listed,) = snapshot["evidence_files"]
     assert (listed["name"], listed["practice_id"]) == ("基线.pdf", PRACTICE)
+
+
+def test_an_attached_file_counts_as_evidence_on_the_results(setting):
+    director = setting.people["director"]
+    rate(setting.app, setting.assessment_id, director.id, {PRACTICE: "LI"})  # no evidence text
+    c = setting.client("director")
+    url = f"/cycles/assessments/{setting.assessment_id}/results"
+
+    def coverage() -> str:
+        html = c.get(url).text
+        row = html[html.index('id="areas-results"') :]
+        row = row[row.index('data-area="REQM"') :]
+        cell = row[row.index('data-col="coverage">') :].split("</td>")[0]
+        return cell.split(">", 1)[1].strip()
+
+    assert coverage() == "0%"
+    _attach(setting)
+    assert coverage() == "100%"

@@ -105,6 +105,17 @@ def files_by_practice(assessment: Assessment) -> dict[str, list[EvidenceFile]]:
     return grouped
 
 
+def practices_with_files(assessment: Assessment) -> set[str]:
+    """The practices that have at least one attached file, in one query."""
+    return set(
+        db.session.scalars(
+            select(EvidenceFile.practice_id)
+            .where(EvidenceFile.assessment_id == assessment.id, EvidenceFile.removed_at.is_(None))
+            .distinct()
+        )
+    )
+
+
 def evidence_manifest(assessment: Assessment) -> list[dict[str, Any]]:
     """The files attached now, for the snapshot frozen at validation."""
     return [
