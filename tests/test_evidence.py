@@ -3,6 +3,7 @@ business line, removals kept in the audit trail, and the snapshot at validation.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app.extensions import db
-from models import Assessment, AuditEvent, EvidenceFile, Role
+from app.services.assessments.evidence import Upload, attach
+from app.services.assessments.workflow import load_assessment
+from models import Assessment, AuditEvent, EvidenceFile, Role, User
 from tests.assessment_helpers import (
     REQM_ALL,
     open_assessment,
@@ -120,8 +123,6 @@ def test_a_pdf_is_attached_with_its_digest_uploader_date_and_owner(setting):
     assert row.evidence_date.isoformat() == "2026-03-01"
     assert row.owner == "张工"
     assert row.uploaded_by_id == setting.people["director"].id
-    import hashlib
-
     digest = hashlib.sha256(PDF).hexdigest()
     assert row.sha256 == digest
     assert setting.stored_files() == [setting.store / digest[:2] / digest]
@@ -296,3 +297,22 @@ def test_an_attached_file_counts_as_evidence_on_the_results(setting):
     assert coverage() == "0%"
     _attach(setting)
     assert coverage() == "100%"
+
+
+def test_bytes_follow_the_transaction(setting):
+    """Written by a transaction that rolls back: deleted again. Removed while another
+    attached file has the same content: kept."""
+    with setting.app.app_context():
+        director = db.session.get(User, setting.people["director"].id)
+        attach(director, load_assessment(setting.assessment_id), Upload(PRACTICE, "a.pdf", PDF))
+        assert len(setting.stored_files()) == 1
+        db.session.rollback()
+    assert setting.stored_files() == []
+    assert setting.rows() == []
+    c = setting.client("director")
+    assert setting.upload(c, "一.pdf", PDF).status_code == 302
+    assert setting.upload(c, "二.pdf", PDF).status_code == 302
+    first = setting.rows()[0].id
+    remove = f"/cycles/assessments/{setting.assessment_id}/evidence/{first}/remove"
+    assert c.post(remove).status_code == 302
+    assert len(setting.stored_files()) == 1  # still used by 二.pdf
