@@ -93,6 +93,7 @@ def test_results_and_reports_show_actual_target_and_planned(world):
     assert _cell(html, "profile-results", "REQM", "target") == "CL2"
     assert _cell(html, "profile-results", "REQM", "planned").startswith("CL3")
     assert _cell(html, "profile-results", "REQM", "gap") == "REQM.GG2"
+    assert html.count('class="level-bar"') == 1  # with the numbers: a bar per area
     line = pmo.get(f"/reports/business-lines/{world.line_id}").text
     assert _cell(line, "profile-results", "REQM", "target") == "CL2"
     company = world.client("leadership").get("/reports/company").text
