@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.org import bp as org_bp
     from app.outcomes import bp as outcomes_bp
     from app.profile import bp as profile_bp
+    from app.profiles import bp as profiles_bp
     from app.quickwins import bp as quickwins_bp
     from app.reports import bp as reports_bp
     from app.reviews import bp as reviews_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (backlog_bp, quickwins_bp, reviews_bp, lessons_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(profiles_bp)
     app.register_blueprint(outcomes_bp)
     app.register_blueprint(notifications_bp)
 

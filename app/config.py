@@ -66,6 +66,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": env.get("LADDER_TIMEZONE", "Asia/Shanghai"),
         "MAX_CONTENT_LENGTH": int(env.get("LADDER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "EVIDENCE_MAX_BYTES": int(env.get("LADDER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)),
+        # Where evidence files are kept; empty: the ``evidence`` folder of the instance.
+        "EVIDENCE_DIR": env.get("LADDER_EVIDENCE_DIR", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("LADDER_SECURE_COOKIES", "0") == "1",

@@ -12,6 +12,7 @@ from models.assessment import (
 from models.audit import AuditEvent
 from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
+from models.evidence import EvidenceFile
 from models.finding import Finding, FindingSource, Frequency
 from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
@@ -26,6 +27,7 @@ from models.notification import (
 )
 from models.org import BusinessLine, business_line_directors
 from models.outcome import OutcomeKpi, OutcomeKpiValue
+from models.profile import CapabilityPlan, CapabilityTarget
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.satisfaction import (
@@ -50,6 +52,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusinessLine",
+    "CapabilityPlan",
+    "CapabilityTarget",
     "Channel",
     "ClusteringRun",
     "Cycle",
@@ -57,6 +61,7 @@ __all__ = [
     "CycleTarget",
     "Delivery",
     "DeliveryStatus",
+    "EvidenceFile",
     "Finding",
     "FindingSource",
     "FormSubmission",

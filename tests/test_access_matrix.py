@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
+from app.services.assessments.evidence import Upload, attach
+from app.services.assessments.workflow import load_assessment
 from app.services.backlog.quickwins import add_kpi, add_measurement, promote
 from app.services.backlog.reviews import add_action, create_review
 from app.services.findings.records import add_manual_finding
@@ -160,6 +162,9 @@ EXPECTED: dict[str, Rule] = {
     "cycles.excel_import": rule(DIR, line=True),
     "cycles.review": rule_of(MANAGERS),
     "cycles.submit": rule(DIR, line=True),
+    "cycles.evidence": rule(ADMIN, PMO, LEAD, DIR, line=True),  # POST: who fills it in
+    "cycles.evidence_download": rule(ADMIN, PMO, LEAD, DIR, line=True),
+    "cycles.evidence_remove": rule(DIR, line=True),
     # surveys (the answer page is public by its unguessable link)
     "surveys.surveys": rule_of(MANAGERS),
     "surveys.export_surveys": rule_of(MANAGERS),
@@ -225,6 +230,8 @@ EXPECTED: dict[str, Rule] = {
     "reviews.decide": rule_of(MANAGERS),
     "reviews.add_action": rule_of(MANAGERS),
     "reviews.action_done": rule_of(MANAGERS),
+    # target profiles (POST: the PMO and admins)
+    "profiles.profile": rule(ADMIN, PMO, LEAD, DIR, line=True),
     # reports
     "reports.dashboard": rule_of(READERS),
     "reports.company": rule_of(READERS),
@@ -348,6 +355,11 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         db.session.add_all([theme, spare_theme])
         db.session.flush()
         db.session.add(ThemeFinding(run_id=run.id, theme_id=theme.id, finding_id=finding.id))
+        evidence = attach(
+            db.session.get(User, director.id),
+            load_assessment(assessment_id),
+            Upload("STD.SP1.1", "制度.pdf", b"%PDF-1.7\n%%EOF\n"),
+        )
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
         db.session.add(
             OutcomeKpi(
@@ -403,6 +415,7 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "lesson_id": lesson.id,
             "question_id": 1,
             "invitation": "x",
+            "evidence_id": evidence.id,
             "name": "levels",
             "fmt": "svg",
             "key": "levels",
@@ -435,8 +448,10 @@ def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def world(app, make_user, make_business_line) -> World:
-    return _build_world(app, make_user, make_business_line)
+def world(app, make_user, make_business_line, tmp_path) -> Iterator[World]:
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    yield _build_world(app, make_user, make_business_line)
+    app.config["EVIDENCE_DIR"] = ""
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from app.services.reports.documents import (
     xlsx_file,
 )
 from app.services.reports.exports import TABLE_KEYS, table_csv
+from app.services.reports.profiles import profile_columns, report_profiles
 from app.services.visibility import READERS, get_visible_business_line_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,18 +48,23 @@ def _page(
     template: str, filters: ReportFilters, *, document: bool = False, line_id: int | None = None
 ) -> str:
     """A report page; ``document`` adds the title and summary of the report (of ``line_id``,
-    else of the company)."""
+    else of the company) and the target profiles of its business lines."""
     report, tables = current_page(current_user, filters, current_locale_code())
     context: dict[str, Any] = {}
     if document:
         line = _line(report, line_id) if line_id is not None else None
-        context = {"doc": describe(report, line), "line": line}
+        context = {
+            "doc": describe(report, line),
+            "line": line,
+            "profiles": report_profiles(report, current_locale_code()),
+        }
     return render_template(
         template,
         report=report,
         tables={t.key: t for t in tables},
         charts=chart_names_with_data(report),
         args=report.filters.as_args(),
+        profile_columns=profile_columns,
         **context,
     )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.services.assessments.evidence_store import practices_with_files
 from app.services.assessments.workflow import assessment_model, previous_assessment, score_of
 from assessments.charts import RadarChart, radar_svg
 from assessments.results import ResultsSummary, radar_chart, summarise
@@ -42,8 +43,12 @@ def result_data(assessment: Assessment) -> tuple[dict[str, Any], bool]:
 
 def results_of(assessment: Assessment, language: str) -> AssessmentResults:
     result, from_snapshot = result_data(assessment)
+    with_files = practices_with_files(assessment)
     ratings = {
-        row.practice_id: (row.rating, bool(row.evidence.strip() or row.links.strip()))
+        row.practice_id: (
+            row.rating,
+            bool(row.evidence.strip() or row.links.strip()) or row.practice_id in with_files,
+        )
         for row in assessment.ratings
     }
     previous = previous_assessment(assessment)

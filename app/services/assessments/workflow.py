@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.services.assessments.evidence_store import evidence_manifest
 from app.services.assessments.model_store import parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
@@ -444,6 +445,7 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
     model = assessment_model(assessment)
     snapshot = result_to_dict(result)
     snapshot["model"] = {"key": model.key, "version": model.version}
+    snapshot["evidence_files"] = evidence_manifest(assessment)
     assessment.result_snapshot = snapshot
     assessment.validated_at = utcnow()
     assessment.validated_by_id = actor.id
