@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
@@ -41,6 +49,16 @@ def set_language() -> Response:
             current_user.locale = locale
     target = request.form.get("next", "")
     return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: the same icon as the pages'."""
+    return send_from_directory(
+        current_app.static_folder or "static", "favicon.svg", mimetype="image/svg+xml",
+        max_age=86400,
+    )  # fmt: skip
 
 
 @bp.route("/healthz")

@@ -32,7 +32,16 @@ from models import (
 )
 from models.survey import DEFAULT_CATEGORIES
 
-SURVEY_FIELDS = ("title", "introduction", "cycle_id", "closes_on", "anonymous", "categories")
+SURVEY_FIELDS = (
+    "title",
+    "introduction",
+    "title_en",
+    "introduction_en",
+    "cycle_id",
+    "closes_on",
+    "anonymous",
+    "categories",
+)
 MAX_CATEGORIES = 20
 MAX_CATEGORY = 40
 
@@ -78,6 +87,8 @@ def save_survey(
     anonymous: bool,
     categories: Sequence[str],
     version: int | None = None,
+    title_en: str = "",
+    introduction_en: str = "",
 ) -> Survey:
     """Create (``survey`` None) or edit a survey; the public link never changes."""
     categories = list(categories) or list(DEFAULT_CATEGORIES)
@@ -116,6 +127,8 @@ def save_survey(
         survey.version += 1
     survey.title = title.strip()
     survey.introduction = introduction.strip()
+    survey.title_en = title_en.strip()
+    survey.introduction_en = introduction_en.strip()
     survey.cycle_id = cycle_id
     survey.closes_on = closes_on
     survey.anonymous = anonymous

@@ -102,6 +102,7 @@ class CycleOption:
     model_label: str
     #: Process-area codes in scope, or None for the whole model.
     scope: tuple[str, ...] | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ def _cycle_options() -> list[CycleOption]:
             StoredModel.key,
             StoredModel.version,
             Cycle.scope,
+            Cycle.end,
         )
         .join(StoredModel, StoredModel.id == Cycle.model_id)
         .order_by(Cycle.start, Cycle.id)
@@ -210,6 +212,7 @@ def _cycle_options() -> list[CycleOption]:
             r.key,
             f"{r.key} v{r.version}",
             tuple(r.scope) if r.scope else None,
+            r.end,
         )
         for r in rows
     ]
@@ -241,7 +244,7 @@ def build_report(user: User, filters: ReportFilters) -> Report:
         cycle=chosen,
         themes=tuple(_themes(scope)),
         flow=tuple(_flow(scope)),
-        quick_wins=_quick_wins(scope),
+        quick_wins=_quick_wins(scope, chosen),
     )
     if chosen is None or not scope.lines:
         return report
@@ -253,7 +256,7 @@ def build_report(user: User, filters: ReportFilters) -> Report:
         report,
         lines=tuple(lines),
         trend_cycles=trend_cycles,
-        trend=_trend(scope, trend_cycles, chosen),
+        trend=_trend(scope, trend_cycles),
         heatmap=heatmap(area_rows, columns),
     )
 
@@ -343,7 +346,7 @@ def _current_results(
 
 
 def _trend(
-    scope: _Scope, cycles: Sequence[CycleOption], chosen: CycleOption
+    scope: _Scope, cycles: Sequence[CycleOption]
 ) -> tuple[tuple[LineOption, tuple[TrendPoint, ...]], ...]:
     by_id = {c.id: c for c in cycles}
     rows = db.session.execute(
@@ -359,7 +362,7 @@ def _trend(
     order = {c.id: index for index, c in enumerate(cycles)}
     for row in rows:
         validated = row.status is AssessmentStatus.VALIDATED
-        if row.score is None or (not validated and row.cycle_id != chosen.id):
+        if row.score is None or not validated:  # a trend shows validated results only
             continue
         points[row.business_line_id].append(
             TrendPoint(
@@ -450,15 +453,19 @@ def _flow(scope: _Scope) -> list[FlowMonth]:
     return monthly_flow({k: v for k, v in created.items() if k}, done, verified)
 
 
-def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
+def _quick_wins(scope: _Scope, cycle: CycleOption | None) -> QuickWinOutcomes:
+    """The quick wins of the chosen cycle: projects running during its period, each KPI at
+    its latest measurement by the cycle's end."""
+    stmt = select(QuickWinProject)
+    if cycle is not None and cycle.end is not None:
+        stmt = stmt.where(QuickWinProject.start <= cycle.end, QuickWinProject.end >= cycle.start)
+    until = cycle.end if cycle is not None and cycle.end is not None else None
     projects = db.session.scalars(
         _where(
-            select(QuickWinProject)
-            .options(
+            stmt.options(
                 joinedload(QuickWinProject.item),
                 selectinload(QuickWinProject.kpis).selectinload(Kpi.measurements),
-            )
-            .order_by(QuickWinProject.start, QuickWinProject.id),
+            ).order_by(QuickWinProject.start, QuickWinProject.id),
             scope.clause(QuickWinProject.business_line_id),
         )
     ).all()
@@ -469,7 +476,7 @@ def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
             kpi.unit,
             kpi.baseline,
             kpi.target,
-            kpi.measurements[-1].value if kpi.measurements else None,
+            _latest_by(kpi.measurements, until),
         )
         for project in projects
         for kpi in project.kpis
@@ -479,6 +486,12 @@ def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
         projects=len(projects),
         closed=sum(1 for p in projects if p.closed_on is not None),
     )
+
+
+def _latest_by(measurements: Sequence[KpiMeasurement], until: date | None) -> float | None:
+    """The last value measured on or before ``until`` (measurements are in date order)."""
+    taken = [m for m in measurements if until is None or m.measured_on <= until]
+    return taken[-1].value if taken else None
 
 
 # ------------------------------------------------------------------------ fingerprint
