@@ -56,6 +56,16 @@ def _kpi_id(app, client, project_id) -> int:
         return db.session.get_one(QuickWinProject, project_id).kpis[0].id
 
 
+def _rated(app, make_user, make_business_line, rating: str) -> tuple[object, object, int]:
+    """A PMO, a director and the director's assessment (REQM), every practice ``rating``."""
+    pmo = make_user(Role.PMO)
+    director = make_user(Role.DIRECTOR)
+    line = make_business_line("RDC", "研发中心", directors=(director.id,))
+    assessment_id = open_assessment(app, pmo_id=pmo.id, line_id=line.id)
+    rate(app, assessment_id, director.id, dict.fromkeys(REQM_ALL, rating))
+    return pmo, director, assessment_id
+
+
 # --------------------------------------------------------------- feedback and safe actions
 
 
@@ -104,11 +114,7 @@ def test_irreversible_actions_ask_for_confirmation(app, client, login_as):
 
 
 def test_submit_and_validate_ask_for_confirmation(app, client, auth, make_user, make_business_line):
-    pmo = make_user(Role.PMO)
-    director = make_user(Role.DIRECTOR)
-    line = make_business_line("RDC", "研发中心", directors=(director.id,))
-    assessment_id = open_assessment(app, pmo_id=pmo.id, line_id=line.id)
-    rate(app, assessment_id, director.id, dict.fromkeys(REQM_ALL, "FI"))
+    pmo, director, assessment_id = _rated(app, make_user, make_business_line, "FI")
     auth.login(director)
     page = client.get(f"/cycles/assessments/{assessment_id}").text
     assert re.search(r'data-action="submit"\s+data-confirm="将本评估提交给 PMO', page)
@@ -218,11 +224,7 @@ def test_api_trend_lists_validated_assessments_only(app, client, make_user, make
 def test_the_pmo_review_queue_lists_assessments_awaiting_review(
     app, client, auth, make_user, make_business_line
 ):
-    pmo = make_user(Role.PMO)
-    director = make_user(Role.DIRECTOR)
-    line = make_business_line("RDC", "研发中心", directors=(director.id,))
-    assessment_id = open_assessment(app, pmo_id=pmo.id, line_id=line.id)
-    rate(app, assessment_id, director.id, dict.fromkeys(REQM_ALL, "FI"))
+    pmo, director, assessment_id = _rated(app, make_user, make_business_line, "FI")
     auth.login(director)
     client.post(f"/cycles/assessments/{assessment_id}/submit")
     assert client.get("/cycles/review-queue").status_code == 403
@@ -238,11 +240,7 @@ def test_the_pmo_review_queue_lists_assessments_awaiting_review(
 def test_a_gap_finding_links_to_its_assessment_and_makes_an_item(
     app, client, auth, make_user, make_business_line
 ):
-    pmo = make_user(Role.PMO)
-    director = make_user(Role.DIRECTOR)
-    line = make_business_line("RDC", "研发中心", directors=(director.id,))
-    assessment_id = open_assessment(app, pmo_id=pmo.id, line_id=line.id)
-    rate(app, assessment_id, director.id, dict.fromkeys(REQM_ALL, "PI"))
+    pmo, director, assessment_id = _rated(app, make_user, make_business_line, "PI")
     submit_and_validate(app, assessment_id, director.id, pmo.id)
     with app.app_context():
         finding = db.session.scalars(
@@ -372,11 +370,7 @@ def test_untranslated_words_are_gone(app, client, login_as):
 
 
 def test_english_counts_use_the_singular(app, client, auth, make_user, make_business_line):
-    pmo = make_user(Role.PMO)
-    director = make_user(Role.DIRECTOR)
-    line = make_business_line("RDC", "研发中心", directors=(director.id,))
-    assessment_id = open_assessment(app, pmo_id=pmo.id, line_id=line.id)
-    rate(app, assessment_id, director.id, dict.fromkeys(REQM_ALL, "FI"))
+    pmo, director, assessment_id = _rated(app, make_user, make_business_line, "FI")
     auth.login(director)
     client.post(f"/cycles/assessments/{assessment_id}/submit")
     auth.logout()
