@@ -66,7 +66,7 @@ def test_a_chosen_cycle_and_the_trend_over_cycles(app, org):
 def test_heatmap_from_snapshot_and_from_current_ratings(app, org):
     report = report_for(app, org["leader"])
     assert report.heatmap.columns == ("STD", "SCH")
-    assert report.heatmap.rows == ("研发中心", "供应链")
+    assert report.heatmap.rows == ("研发中心", "供应链（未确认）")  # B is a draft
     assert report.heatmap.values == ((100.0, 0.0), (66.67, 66.67))
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -317,7 +318,8 @@ def _chosen_cycle(
         )
         if row is not None:
             result = row.result_snapshot if validated else current.get(row.id)
-            area_rows.append((line.name, area_scores(result)))
+            name = line.name if validated else _("%(name)s (not validated)", name=line.name)
+            area_rows.append((name, area_scores(result)))  # a draft is marked as a draft
     return lines, area_rows, columns
 
 
