@@ -394,3 +394,31 @@ def test_the_favicon_is_served_and_linked(client):
         assert icon.mimetype == "image/svg+xml"
         assert b"<svg" in icon.data
     assert 'rel="icon"' in client.get("/login").text
+
+
+def _pages_of(data: bytes) -> list[str]:
+    """The text of each page, split at the footers."""
+    _count, text = pdf_text(data)
+    return re.split(r"第\s*\d+\s*页，共\s*\d+\s*页", text.replace("\n", ""))
+
+
+def test_pdf_headings_stay_with_their_table_and_short_tables_are_not_split(app):
+    from app.services.reports.exports import ReportTable
+    from app.services.reports.pdf import _new_document, _section
+
+    short = ReportTable("short", "短表标题", ("甲", "乙"), tuple((f"行{n}", n) for n in range(8)))
+    long = ReportTable("long", "长表标题", ("甲", "乙"), tuple((f"长{n}", n) for n in range(120)))
+    with app.test_request_context():
+        pdf = _new_document("测试报告", "副标题")
+        pdf.set_y(pdf.h - 40)  # near the foot: the heading and 8 rows do not fit
+        _section(pdf, short)
+        pdf.set_y(120)  # a long table starts where it is, heading and first rows together
+        _section(pdf, long)
+        pages = _pages_of(bytes(pdf.output()))
+    assert "短表标题" not in pages[0]
+    assert "短表标题" in pages[1]
+    assert "行0" in pages[1]
+    assert "行7" in pages[1]
+    assert "长表标题" in pages[1]
+    assert "长0" in pages[1]
+    assert "长119" in pages[-2]  # went on over the next pages
