@@ -112,6 +112,14 @@ def test_main_pages_fit_the_screen(page: Page, live_server: str, world, size):
     else:
         expect(page.locator("[data-menu-toggle]")).to_be_hidden()
         expect(page.locator("#mainnav")).to_be_visible()
+        page.click("button[data-locale=en]")
+        for name in ("reports", "findings", "matrix"):
+            page.goto(f"{live_server}{PAGES[name]}")
+            assert _sideways(page) <= 0
+            _shot(page, f"{size['width']}-en-{name}")
+        expect(page.locator("[data-legend=severity]")).to_have_count(0)  # matrix: none
+        page.goto(f"{live_server}{PAGES['findings']}")
+        expect(page.locator("[data-legend=severity]")).to_contain_text("blocks work")
 
 
 def test_survey_choices_are_large_touch_targets_on_a_phone(page: Page, live_server: str, world):

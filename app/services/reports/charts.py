@@ -355,7 +355,13 @@ def _quickwins(report: Report) -> Figure:
         Patch(color=OKABE_ITO[1], label=_("Not achieved yet")),
         *axes.get_legend_handles_labels()[0],
     ]
-    axes.legend(handles=handles, fontsize=MIN_POINTS, frameon=False, loc="lower right")
+    axes.legend(  # beside the plot: bars run up to 150 % and would hide it
+        handles=handles,
+        fontsize=MIN_POINTS,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
     return figure
 
 
