@@ -47,14 +47,19 @@ def _separators(locale: str) -> dict[int, str]:
     return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
 
 
-def shown_number(value: float | int, locale: str) -> str:
+def shown_number(value: float | int, locale: str, *, places: int | None = None) -> str:
     """``value`` as Babel's ``format_decimal`` shows it in ``locale``: integers grouped, other
-    numbers with at most two decimals (pattern ``#,##0.##``), rounded half to even.
+    numbers with at most two decimals (pattern ``#,##0.##``), rounded half to even; with
+    ``places``, non-integers with exactly that many decimals (``#,##0.0`` for 1), the one
+    display format of report tables.
 
     Tables of reports show a thousand numbers at once, and Babel parses its pattern and looks
     the locale up on every call (about 20 µs each); this reads the symbols once per locale."""
     if isinstance(value, int):
         text = f"{value:,}"
+    elif places is not None:
+        rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
+        text = f"{rounded:,f}"
     else:
         rounded = Decimal(repr(value)).quantize(_HUNDREDTHS, rounding=ROUND_HALF_EVEN)
         text = f"{rounded:,f}".rstrip("0").rstrip(".")

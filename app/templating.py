@@ -96,7 +96,9 @@ def _table_rows(rows: tuple[tuple[object, ...], ...], locale: str) -> Markup:
         for value in values:
             if value is None:
                 html.append(_NO_VALUE)
-            elif isinstance(value, int | float):
+            elif isinstance(value, float):  # one decimal, as format_decimal('#,##0.0')
+                html.append(f"<td>{shown_number(value, locale, places=1)}</td>")
+            elif isinstance(value, int):
                 html.append(f"<td>{shown_number(value, locale)}</td>")
             else:
                 html.append(f"<td>{escape(value)}</td>")

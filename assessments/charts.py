@@ -155,7 +155,7 @@ def radar_svg(chart: RadarChart) -> str:
                 )
         axes.set_ylim(0, 100)
         axes.set_yticks([20, 40, 60, 80, 100])
-        axes.set_yticklabels(["20", "40", "60", "80", "100"], color="#555555", fontsize=8)
+        axes.set_yticklabels(["20", "40", "60", "80", "100"], color="#555555", fontsize=9)
         axes.set_xticks(angles)
         axes.set_xticklabels(list(chart.axes) or [""])
         axes.set_theta_offset(math.pi / 2)

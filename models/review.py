@@ -6,7 +6,7 @@ import enum
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin, value_enum
@@ -53,6 +53,10 @@ class ReviewDecision(Base):
     rationale: Mapped[str] = mapped_column(Text, default="")
     old_status: Mapped[str] = mapped_column(String(20))
     new_status: Mapped[str] = mapped_column(String(20))
+    #: A re-prioritisation's new values, for the minutes (None for other decisions).
+    impact: Mapped[int | None] = mapped_column(Integer)
+    urgency: Mapped[int | None] = mapped_column(Integer)
+    effort: Mapped[int | None] = mapped_column(Integer)
 
     review: Mapped[Review] = relationship(back_populates="decisions")
     item: Mapped[ImprovementItem] = relationship()

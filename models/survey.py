@@ -58,6 +58,9 @@ class Survey(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     introduction: Mapped[str] = mapped_column(Text, default="")
+    #: The title and introduction shown to respondents who read English (empty: the above).
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    introduction_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))
     closes_on: Mapped[date | None]
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -81,6 +84,14 @@ class Survey(TimestampMixin, Base):
     )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
+
+    def introduction_in(self, language: str) -> str:
+        return (
+            self.introduction_en if language == "en" and self.introduction_en else self.introduction
+        )
 
     def accepts_answers(self, today: date) -> bool:
         return self.status is SurveyStatus.OPEN and (

@@ -11,12 +11,15 @@ _ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
 
 
 def _streams(data: bytes) -> list[bytes]:
+    """Every stream, read by its ``/Length`` (compressed bytes may end in a carriage return,
+    which a search for ``endstream`` would cut off)."""
     streams = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for match in re.finditer(rb"/Length (\d+)\s*>>\s*stream\r?\n", data):
+        raw = data[match.end() : match.end() + int(match.group(1))]
         try:
-            streams.append(zlib.decompress(match.group(1)))
+            streams.append(zlib.decompress(raw))
         except zlib.error:
-            streams.append(match.group(1))
+            streams.append(raw)
     return streams
 
 

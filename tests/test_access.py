@@ -48,6 +48,7 @@ ACCESS_TABLE = [
     ("GET", "/cycles/", [Role.ADMIN, Role.PMO, Role.LEADERSHIP]),
     ("GET", "/cycles/new", [Role.ADMIN, Role.PMO]),
     ("GET", "/cycles/mine", [Role.DIRECTOR]),
+    ("GET", "/cycles/review-queue", [Role.ADMIN, Role.PMO]),
     ("GET", "/cycles/models", [Role.ADMIN]),
     ("GET", "/profile/tokens", ALL),
     ("GET", "/backlog/", ALL),
@@ -106,3 +107,5 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, method, url, allowed):
 def test_health_endpoints_are_public(client):
     assert client.get("/healthz").json == {"status": "ok"}
     assert client.get("/readyz").json == {"status": "ready"}
+    with client.get("/favicon.ico") as icon:
+        assert icon.status_code == 200

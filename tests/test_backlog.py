@@ -338,7 +338,29 @@ def test_pmo_turns_a_theme_into_an_item_that_links_back(app, client, login_as, m
     assert 'data-action="to-backlog"' in theme_page
     response = client.post(f"/backlog/from-theme/{single}")
     assert response.status_code == 302
-    item_id = int(response.headers["Location"].split("/")[-2])
+    assert response.headers["Location"] == f"/backlog/new?theme={single}"
+    with app.app_context():  # nothing is saved before 保存: 取消 leaves no item
+        assert db.session.query(ImprovementItem).count() == 0
+    draft = client.get(response.headers["Location"]).text
+    assert 'value="需求变更"' in draft
+    assert "“需求变更频繁”" in draft  # the description quotes the findings, not keywords
+    assert 'list="process-areas"' in draft
+    assert f'href="/themes/{single}">取消' in draft
+    saved = client.post(
+        f"/backlog/new?theme={single}",
+        data={
+            "title": "需求变更",
+            "description": "“需求变更频繁”",
+            "business_line_id": str(one),
+            "process_area": "REQM",
+            "impact": "4",
+            "urgency": "3",
+            "effort": "3",
+            "owner_id": "0",
+        },
+    )
+    assert saved.status_code == 302, saved.text
+    item_id = int(saved.headers["Location"].split("/")[-1])
     item = load_item(app, item_id)
     assert (item.title, item.process_area, item.business_line_id) == ("需求变更", "REQM", one)
     assert item.theme_id == single
@@ -354,12 +376,13 @@ def test_pmo_turns_a_theme_into_an_item_that_links_back(app, client, login_as, m
         )
     page = client.get(f"/backlog/{item_id}").text
     assert f'href="/themes/{single}"' in page
+    again = client.post(f"/backlog/from-theme/{single}")
+    assert again.headers["Location"] == f"/backlog/{item_id}"
     wide = make_theme(app, ["进度失控", "计划没人更新"], [one, two], label="进度", areas=())
-    item = load_item(
-        app, int(client.post(f"/backlog/from-theme/{wide}").headers["Location"].split("/")[-2])
-    )
-    assert item.business_line_id is None
-    assert item.process_area is None
+    wide_draft = client.get(f"/backlog/new?theme={wide}").text
+    assert 'name="process_area" type="text" value=""' in wide_draft
+    assert re.search(r'<option selected value="0">', wide_draft)  # company-wide
+    assert client.get("/backlog/new?theme=999999").status_code == 404
     assert client.post("/backlog/from-theme/999999").status_code == 404
 
 

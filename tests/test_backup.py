@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import zipfile
+from datetime import date
 
 import pytest
 from flask_migrate import upgrade
@@ -152,7 +153,8 @@ def _fill_with_hostile_content(app) -> None:
     page = client.get(f"/quick-wins/{project_id}").text
     kpi_id = page.split('name="kpi_id"')[1].split('<option value="')[1].split('"')[0]
     for value in ("1e9", "-1e9", "1e-9", "0.1", "123456789.123456"):
-        data = {"kpi_id": kpi_id, "measured_on": "2025-01-02", "value": value, "note": "备注\t✓"}
+        on = date.today().isoformat()  # within the project (it started 30 days ago)
+        data = {"kpi_id": kpi_id, "measured_on": on, "value": value, "note": "备注\t✓"}
         assert client.post(f"/quick-wins/{project_id}/measurements", data=data).status_code == 302
 
 

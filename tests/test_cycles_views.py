@@ -163,7 +163,7 @@ def test_submit_needs_every_practice_and_the_pmo_returns_then_validates(app, cli
     assert client.post(f"/cycles/assessments/{opened['scm']}/submit").status_code == 302
     auth.logout()
     auth.login(opened["pmo"])
-    assert "1 份评估等待你审核" in client.get("/").text
+    assert "1 份评估等待您审核" in client.get("/").text
     review = f"/cycles/assessments/{opened['scm']}/review"
     empty = client.post(review, data={"action": "return", "comment": ""})
     assert empty.status_code == 422

@@ -119,7 +119,7 @@ def test_home_page_counts_the_assessments_waiting_for_review(
         else:
             assert "2 assessments wait for your review" in home
         client.post("/language", data={"locale": "zh_CN"})
-        assert f"{count} 份评估等待你审核" in client.get("/").text
+        assert f"{count} 份评估等待您审核" in client.get("/").text
         client.post("/language", data={"locale": "en"})
         auth.logout()
 
@@ -158,11 +158,11 @@ def test_value_is_a_measured_number_on_the_kpi_form_and_a_value_in_the_minutes(a
         with force_locale("zh_CN"):
             assert MeasurementForm(meta={"csrf": False}).value.label.text == "数值"
             facts = minutes_tables(review, "月度评审")[0]
-            assert (facts.title, facts.headers) == ("评审", ("字段", "值"))
+            assert (facts.title, facts.headers) == ("会议信息", ("字段", "值"))
         with force_locale("en"):
             assert MeasurementForm(meta={"csrf": False}).value.label.text == "Value"
             facts = minutes_tables(review, "Monthly")[0]
-            assert (facts.title, facts.headers) == ("Review", ("Field", "Value"))
+            assert (facts.title, facts.headers) == ("Meeting", ("Field", "Value"))
 
 
 # The check itself, on a small code base and catalog of its own.

@@ -218,7 +218,7 @@ def test_reports_show_maturity_beside_outcomes_for_each_cycle(
     section = page.split('id="section-outcomes"')[1].split("</section>")[0]
     assert "Maturity beside outcomes" in section
     row = next(r for r in section.split("<tr>") if "2025 H2" in r and "研发中心" in r)
-    assert "<td>85</td>" in row
+    assert "<td>85.0</td>" in row  # one decimal in every report table
     _pages, text = pdf_text(client.get("/reports/company.pdf").data)
     assert "Maturity beside outcomes" in text.replace("\n", "")
 

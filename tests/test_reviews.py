@@ -113,8 +113,8 @@ def test_action_items_minutes_and_home_page(app, client, make_user, login_as, au
     minutes = client.get(f"/reviews/{review_id}/minutes.xlsx")
     assert minutes.status_code == 200
     book = load_workbook(io.BytesIO(minutes.data))
-    assert book.sheetnames[2] == "行动项"
-    assert book.worksheets[2]["A2"].value == "整理缺陷数据口径"
+    assert book.sheetnames == ["会议信息", "逾期条目", "偏离目标的 KPI", "新主题", "决策", "行动项"]
+    assert book["行动项"]["A2"].value == "整理缺陷数据口径"
     assert book.worksheets[0]["B3"].value == "PMO 孙经理、王总监"
     pdf = client.get(f"/reviews/{review_id}/minutes.pdf")
     assert pdf.status_code == 200

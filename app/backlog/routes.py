@@ -12,8 +12,9 @@ from app.backlog import bp
 from app.backlog.forms import ItemForm, PlaceForm, RuleForm, StatusForm
 from app.errors import refusal
 from app.extensions import db
+from app.i18n import current_locale_code
 from app.pagination import paginate
-from app.params import form_version
+from app.params import form_version, query_int
 from app.security import is_safe_redirect, roles, signed_in
 from app.services.backlog import queries
 from app.services.backlog.items import (
@@ -35,9 +36,11 @@ from app.services.backlog.items import (
     rule_setting,
     save_item,
     save_rule,
+    theme_item_draft,
     visible_items,
 )
 from app.services.backlog.my_work import MyWork, waiting_for
+from app.services.findings.records import area_names, reference_model
 from app.services.lessons import related_lessons
 from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
@@ -176,16 +179,23 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
     found = get_visible_item_or_404(current_user, item_id) if item_id else None
     if not can_edit_item(current_user, found):
         abort(403)
-    form = ItemForm(obj=found)
+    theme = _theme_of_new_item() if found is None else None
+    form = ItemForm(obj=found or (theme_item_draft(theme) if theme else None))
     _fill_choices(form)
-    if found is not None and request.method == "GET":
-        form.business_line_id.data = found.business_line_id or 0
-        form.owner_id.data = found.owner_id or 0
+    if (found or theme) is not None and request.method == "GET":
+        source = found or theme_item_draft(theme)  # type: ignore[arg-type]  # one is set
+        form.business_line_id.data = source.business_line_id or 0
+        form.owner_id.data = source.owner_id or 0
     if not form.validate_on_submit():
-        return render_template("backlog/form.html", form=form, item=found, stale=None)
+        return render_template(
+            "backlog/form.html", form=form, item=found, theme=theme, stale=None, areas=_areas()
+        )
     with refusal(form, stale_notice=True) as refused:
         claimed = claim(current_user, form.submission.data) if found is None else None
-        saved = save_item(current_user, found, _input(form), version=_version(form))
+        if theme is not None:
+            saved = create_from_theme(current_user, theme, _input(form))
+        else:
+            saved = save_item(current_user, found, _input(form), version=_version(form))
         location = url_for("backlog.item", item_id=saved.id)
         complete(claimed, location)
         flash(_("Improvement item saved."), "success")
@@ -193,8 +203,29 @@ def edit_item(item_id: int | None = None) -> str | Response | tuple[str, int]:
     if refused.stale is not None and found is not None:
         form.version.data = str(found.version)  # saving again overwrites the changes shown
     return render_template(
-        "backlog/form.html", form=form, item=found, stale=refused.stale
+        "backlog/form.html",
+        form=form,
+        item=found,
+        theme=theme,
+        stale=refused.stale,
+        areas=_areas(),
     ), refused.status
+
+
+def _theme_of_new_item() -> Theme | None:
+    """``?theme=ID``: a new item drafted from that theme (404 when it does not exist)."""
+    theme_id = query_int("theme")
+    if theme_id is None:
+        return None
+    theme = db.session.get(Theme, theme_id)
+    if theme is None or current_user.role not in MANAGERS:
+        abort(404)
+    return theme
+
+
+def _areas() -> dict[str, str]:
+    """Process-area codes and names, offered while typing the process area."""
+    return area_names(reference_model(), current_locale_code())
 
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
@@ -275,9 +306,7 @@ def from_theme(theme_id: int) -> Response:
     if existing is not None:  # a double click, or someone else was quicker
         flash(_("This theme already has an item."), "info")
         return redirect(url_for("backlog.item", item_id=existing.id))
-    created = create_from_theme(current_user, theme)
-    flash(_("Item created from the theme; review impact, effort and owner."), "success")
-    return redirect(url_for("backlog.edit_item", item_id=created.id))
+    return redirect(url_for("backlog.new_item", theme=theme.id))  # saved only on 保存
 
 
 @bp.route("/rule", methods=["GET", "POST"])

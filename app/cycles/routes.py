@@ -25,7 +25,7 @@ from app.services.assessments.model_store import available_models, parsed
 from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS, READERS
-from models import Assessment, BusinessLine, Cycle, CycleStatus, Role, StoredModel
+from models import Assessment, AssessmentStatus, BusinessLine, Cycle, CycleStatus, Role, StoredModel
 
 
 def _cycle_or_404(cycle_id: int) -> Cycle:
@@ -88,6 +88,19 @@ def my_assessments() -> str:
         .order_by(Cycle.start.desc(), Assessment.id)
     )
     return render_template("cycles/mine.html", page=paginate(stmt))
+
+
+@bp.route("/review-queue")
+@roles(*MANAGERS)
+def review_queue() -> str:
+    """The PMO's work queue: submitted assessments, the longest waiting first."""
+    stmt = (
+        select(Assessment)
+        .where(Assessment.status == AssessmentStatus.SUBMITTED)
+        .options(selectinload(Assessment.cycle), selectinload(Assessment.business_line))
+        .order_by(Assessment.submitted_at, Assessment.id)
+    )
+    return render_template("cycles/review_queue.html", page=paginate(stmt))
 
 
 def _scope_choices(models: list[StoredModel]) -> dict[str, list[tuple[str, str]]]:

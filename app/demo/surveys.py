@@ -50,6 +50,11 @@ def _surveys(pmo: User, lines: list[BusinessLine]) -> list[Survey]:
             None,
             title=title,
             introduction="请匿名写下影响您工作的问题，PMO 会汇总成改进主题。",
+            title_en=title.replace("痛点调研", "pain-point survey").replace("年度", ""),
+            introduction_en=(
+                "Tell us anonymously what gets in the way of your work; the PMO groups the "
+                "answers into improvement themes."
+            ),
             cycle_id=cycle_id,
             business_line_ids=[bl.id for bl in lines],
             closes_on=closes_on,

@@ -20,6 +20,7 @@ from app.findings.forms import FindingForm, ImportForm
 from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.security import roles, signed_in
+from app.services.backlog.items import item_of_finding
 from app.services.findings.files import export_workbook, import_findings
 from app.services.findings.labels import CATEGORY_LABELS, FREQUENCY_LABELS, SOURCE_LABELS
 from app.services.findings.records import (
@@ -177,6 +178,7 @@ def finding(finding_id: int) -> str:
     return render_template(
         "findings/detail.html",
         finding=found,
+        item=item_of_finding(found),
         areas=areas,
         sources=SOURCE_LABELS,
         frequencies=FREQUENCY_LABELS,

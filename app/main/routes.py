@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select, text
 from werkzeug.wrappers import Response
@@ -41,6 +50,16 @@ def set_language() -> Response:
             current_user.locale = locale
     target = request.form.get("next", "")
     return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links: the same icon as the pages'."""
+    icon = Path(current_app.static_folder or "static") / "favicon.svg"
+    response = Response(icon.read_bytes(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.route("/healthz")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,6 +30,29 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def text_columns(value: Any) -> int:
+    """How wide ``value`` shows in a spreadsheet, in characters (CJK characters count two)."""
+    text = "" if value is None else str(value)
+    longest = max(text.splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in longest)
+
+
+def fit_columns(sheet: Any, rows: Sequence[Sequence[Any]], widest: int = 60) -> None:
+    """Set each column of an openpyxl ``sheet`` wide enough for its longest cell (at most
+    ``widest`` characters; longer text wraps)."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    count = max((len(row) for row in rows), default=0)
+    for index in range(count):
+        width = max((text_columns(row[index]) for row in rows if index < len(row)), default=0)
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].width = min(max(width + 2, 8), widest)
+        if width > widest:
+            for cell in sheet[letter]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

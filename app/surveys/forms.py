@@ -67,6 +67,15 @@ class SurveyForm(OncePerInstance, FlaskForm):
         validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG)],
         description=_l("Shown above the questions: why you ask and what happens next."),
     )
+    title_en = StringField(
+        _l("Title in English"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Shown to respondents who read English; leave empty to show the title."),
+    )
+    introduction_en = TextAreaField(
+        _l("Introduction in English"),
+        validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG)],
+    )
     cycle = SelectField(_l("Assessment cycle"), coerce=int, default=0)
     business_lines = SelectMultipleField(_l("Business lines"), coerce=int)
     closes_on = DateField(_l("Closing date"), validators=[Optional()])

@@ -134,6 +134,8 @@ def edit_survey(survey_id: int | None = None) -> str | Response | tuple[str, int
             survey,
             title=form.title.data or "",
             introduction=form.introduction.data or "",
+            title_en=form.title_en.data or "",
+            introduction_en=form.introduction_en.data or "",
             cycle_id=form.cycle.data or None,
             business_line_ids=form.business_lines.data or [],
             closes_on=form.closes_on.data,

@@ -56,12 +56,13 @@ def test_pmo_and_director_take_an_assessment_through_review(
     page.click("button[data-action=save]")
     page.click(".sticky-actions a")
     page.click("button[data-action=submit]")
+    page.click("#confirm-dialog [data-confirm-ok]")
     expect(page.locator("#submitted-notice")).to_be_visible()
     assessment_url = page.url
     _sign_out(page)
 
     sign_in(page, live_server, pmo.email, pmo.password)
-    expect(page.locator("#waiting-review")).to_contain_text("1 份评估等待你审核")
+    expect(page.locator("#waiting-review")).to_contain_text("1 份评估等待您审核")
     page.goto(assessment_url)
     page.click("a[data-action=review]")
     page.fill(f"textarea[name='review-{practices[0]}']", "请附上模板评审记录")
@@ -79,6 +80,7 @@ def test_pmo_and_director_take_an_assessment_through_review(
     expect(page.locator(".flash-success")).to_be_visible()
     page.goto(assessment_url)
     page.click("button[data-action=submit]")
+    page.click("#confirm-dialog [data-confirm-ok]")
     expect(page.locator("#submitted-notice")).to_be_visible()
     _sign_out(page)
 
@@ -86,6 +88,7 @@ def test_pmo_and_director_take_an_assessment_through_review(
     page.goto(assessment_url)
     page.click("a[data-action=review]")
     page.click("button[data-action=validate]")
+    page.click("#confirm-dialog [data-confirm-ok]")
     expect(page.locator("#frozen-notice")).to_be_visible()
     expect(page.locator("[data-status=validated]")).to_be_visible()
     page.click("tr[data-area=STD] a")

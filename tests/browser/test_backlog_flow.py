@@ -70,7 +70,8 @@ def test_gap_to_item_to_quick_win_to_measured_outcome(
 
     page.check("input[name=achieved]")
     page.fill("textarea[name=benefit_text]", "需求变更率从 20% 降到 12%")
-    page.click("text=关闭项目")
+    page.click("button[data-action=close-project]")
+    page.click("#confirm-dialog [data-confirm-ok]")
     page.click("a[data-nav='quickwins.showcase']")
     card = page.locator("article[data-project]")
     expect(card).to_contain_text("需求变更率从 20% 降到 12%")

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.i18n import current_locale_code
 from app.services.assessments.evidence_store import evidence_manifest
 from app.services.assessments.model_store import parsed
 from app.services.audit import record_change
@@ -465,7 +466,9 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
 def _gap_findings(
     assessment: Assessment, model: MaturityModel, result: AssessmentResult
 ) -> list[Finding]:
-    """One finding per unsatisfied goal that the target level needs."""
+    """One finding per unsatisfied goal that the target level needs, in one language: the
+    validator's (the default language from the command line)."""
+    language = current_locale_code()
     findings = []
     for code in result.gap.process_areas:
         area = model.area(code)
@@ -478,9 +481,12 @@ def _gap_findings(
                 and goal.level > max(2, assessment.target_level)
             ):
                 continue
-            text = (
-                f"{area.code} {area.name.zh}：{goal.id} {goal.name.zh} 未满足 / "
-                f"{goal.name.en} not satisfied"
+            text = _(
+                "%(area)s %(area_name)s: %(goal)s %(goal_name)s not satisfied",
+                area=area.code,
+                area_name=area.name.get(language),
+                goal=goal.id,
+                goal_name=goal.name.get(language),
             )
             finding = Finding(
                 source=FindingSource.GAP,

@@ -344,27 +344,50 @@ def create_from_finding(actor: User, finding: Finding) -> ImprovementItem:
     )
 
 
-def create_from_theme(actor: User, theme: Theme) -> ImprovementItem:
-    """One step from a theme: its label, first process area, its single business line (or
-    company-wide when it spans several) and every finding it holds."""
-    finding_ids = db.session.scalars(
-        select(ThemeFinding.finding_id).where(ThemeFinding.theme_id == theme.id)
-    ).all()
+#: How many of a theme's findings a new item quotes in its description.
+QUOTES = 3
+
+
+def theme_findings(theme: Theme) -> list[Finding]:
+    """The theme's findings, the most severe first."""
+    return list(
+        db.session.scalars(
+            select(Finding)
+            .join(ThemeFinding, ThemeFinding.finding_id == Finding.id)
+            .where(ThemeFinding.theme_id == theme.id)
+            .order_by(Finding.severity.desc(), Finding.id)
+        )
+    )
+
+
+def theme_item_draft(theme: Theme) -> ItemInput:
+    """A new item as a theme suggests it, for the PMO to review before saving: the label,
+    quotes of its most severe findings, its first process area, its single business line
+    (or company-wide when it spans several) and an impact from its mean severity."""
     lines = theme.business_line_ids
     severity = round(theme.mean_severity) if theme.mean_severity is not None else 3
+    quotes = [f"“{f.text.strip()}”" for f in theme_findings(theme)[:QUOTES]]
+    return ItemInput(
+        title=theme.label[:200],
+        description="\n".join(quotes)[:5000],
+        business_line_id=lines[0] if len(lines) == 1 else None,
+        process_area=theme.process_areas[0] if theme.process_areas else None,
+        impact=min(max(severity, 1), 5),
+        urgency=3,
+        effort=3,
+    )
+
+
+def create_from_theme(actor: User, theme: Theme, data: ItemInput) -> ImprovementItem:
+    """Save the item the PMO reviewed (``data``), linked to the theme and every finding it
+    holds; a theme has one item."""
+    if item_of_theme(theme) is not None:
+        raise ServiceError(_("This theme already has an item."))
     return save_item(
         actor,
         None,
-        ItemInput(
-            title=theme.label[:200],
-            description=" · ".join(theme.terms),
-            business_line_id=lines[0] if len(lines) == 1 else None,
-            process_area=theme.process_areas[0] if theme.process_areas else None,
-            impact=min(max(severity, 1), 5),
-            urgency=3,
-            effort=3,
-        ),
-        finding_ids=finding_ids,
+        data,
+        finding_ids=[f.id for f in theme_findings(theme)],
         theme_id=theme.id,
     )
 

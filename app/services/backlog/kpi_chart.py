@@ -38,7 +38,7 @@ def _draw(views: list[KpiView], labels: dict[str, str]) -> str:
         colours = ["#9aa5b1", "#0b5fa5" if view.latest is not None else "#d9dee4", "#1a7f37"]
         bars.bar(names, values, color=colours)
         for x, value in enumerate(values):
-            bars.annotate(f"{value:g}", (x, value), ha="center", va="bottom", fontsize=8)
+            bars.annotate(f"{value:g}", (x, value), ha="center", va="bottom", fontsize=9)
         bars.set_title(f"{kpi.name} ({kpi.unit})" if kpi.unit else kpi.name, family=family)
         for label in bars.get_xticklabels():
             label.set_fontfamily(family)
@@ -53,8 +53,8 @@ def _draw(views: list[KpiView], labels: dict[str, str]) -> str:
             )
         line.axhline(kpi.baseline, color="#9aa5b1", linestyle="--", label=labels["before"])
         line.axhline(kpi.target, color="#1a7f37", linestyle=":", label=labels["target"])
-        line.legend(prop={"family": family, "size": 8}, loc="best")
-        line.tick_params(axis="x", labelsize=7, rotation=30)
+        line.legend(prop={"family": family, "size": 9}, loc="best")
+        line.tick_params(axis="x", labelsize=9, rotation=30)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()

@@ -31,7 +31,13 @@ class MyWork:
 def waiting_for(user: User, today: date) -> MyWork:
     to_start = db.session.scalars(
         select(ImprovementItem)
-        .where(ImprovementItem.owner_id == user.id, ImprovementItem.status == ItemStatus.APPROVED)
+        .where(
+            ImprovementItem.owner_id == user.id,
+            ImprovementItem.status == ItemStatus.APPROVED,
+            ~select(QuickWinProject.id)
+            .where(QuickWinProject.item_id == ImprovementItem.id)
+            .exists(),
+        )
         .order_by(ImprovementItem.priority.desc(), ImprovementItem.id)
         .limit(LIMIT)
     ).all()

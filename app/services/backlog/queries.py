@@ -18,8 +18,12 @@ from app.params import query_int
 from assessments.prioritisation import ItemStatus, QuickWinRule
 from models import ImprovementItem
 
+#: Items nobody will work on (rejected, deferred): never first in the default order.
+SET_ASIDE = (ItemStatus.REJECTED, ItemStatus.DEFERRED)
+_set_aside_last = case((ImprovementItem.status.in_(SET_ASIDE), 1), else_=0)
+
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
-    "priority": (ImprovementItem.priority.desc(), ImprovementItem.id.desc()),
+    "priority": (_set_aside_last, ImprovementItem.priority.desc(), ImprovementItem.id.desc()),
     "-priority": (ImprovementItem.priority.asc(), ImprovementItem.id.asc()),
     "date": (ImprovementItem.created_at.desc(), ImprovementItem.id.desc()),
     "-date": (ImprovementItem.created_at.asc(), ImprovementItem.id.asc()),
@@ -156,6 +160,8 @@ def matrix(
         (low, "fill"),
         else_="thankless",
     )
+    if not filters.status:  # the matrix plans work: set-aside items only when asked for
+        visible = visible.where(ImprovementItem.status.not_in(SET_ASIDE))
     items, totals = _top_per_group(visible, filters, quadrant, limit)
     return {
         key: Cell(key, items.get(key, []), totals.get(key, 0))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -117,6 +117,18 @@ def promote(
     except IntegrityError as error:
         raise ServiceError(_("This item is already a quick-win project.")) from error
     record_change(actor, "create", project, new=snapshot(project, PROJECT_FIELDS), label=item.title)
+    if item.status is ItemStatus.APPROVED:  # the project is the work: the item is under way
+        item.status = ItemStatus.IN_PROGRESS
+        item.version += 1
+        db.session.flush()
+        record_change(
+            actor,
+            "start",
+            item,
+            old={"status": ItemStatus.APPROVED.value},
+            new={"status": ItemStatus.IN_PROGRESS.value, "reason": ""},
+            label=item.title,
+        )
     return project
 
 
@@ -235,16 +247,30 @@ def delete_kpi(actor: User, kpi: Kpi) -> None:
 MEASUREMENT_FIELDS = ("measured_on", "value", "note")
 
 
-def _check_measurement(measured_on: date, value: float) -> float:
+def _date_problem(project: QuickWinProject, measured_on: date) -> str | None:
+    """Why a measurement may not carry this date: after today, or before the project's
+    start (the baseline stands for that time, and the latest value must be a result)."""
     if measured_on > today():
-        raise ServiceError(_("A measurement cannot be dated in the future."), "measured_on")
+        return _("A measurement cannot be dated in the future.")
+    if measured_on < project.start:
+        return _(
+            "A measurement cannot be dated before the project's start (%(start)s).",
+            start=format_date(project.start),
+        )
+    return None
+
+
+def _check_measurement(kpi: Kpi, measured_on: date, value: float) -> float:
+    problem = _date_problem(kpi.project, measured_on)
+    if problem:
+        raise ServiceError(problem, "measured_on")
     return _number(value, "value", pgettext("KPI measurement", "Value"))
 
 
 def add_measurement(
     actor: User, kpi: Kpi, *, measured_on: date, value: float, note: str = ""
 ) -> KpiMeasurement:
-    value = _check_measurement(measured_on, value)
+    value = _check_measurement(kpi, measured_on, value)
     measurement = KpiMeasurement(measured_on=measured_on, value=value, note=note.strip()[:500])
     kpi.measurements.append(measurement)
     db.session.flush()
@@ -262,7 +288,7 @@ def update_measurement(
     actor: User, measurement: KpiMeasurement, *, measured_on: date, value: float, note: str = ""
 ) -> None:
     """Correct a wrong measurement; audited on its KPI with the old and new values."""
-    value = _check_measurement(measured_on, value)
+    value = _check_measurement(measurement.kpi, measured_on, value)
     before = snapshot(measurement, MEASUREMENT_FIELDS)
     measurement.measured_on, measurement.value = measured_on, value
     measurement.note = note.strip()[:500]
@@ -348,8 +374,8 @@ def import_measurements(actor: User, project: QuickWinProject, filename: str, da
             )
         if measured_on is None:
             row_problems.append(ImportProblem(number, "Date", _("Not a date (use YYYY-MM-DD).")))
-        elif measured_on > today():
-            row_problems.append(ImportProblem(number, "Date", _("A date in the future.")))
+        elif problem := _date_problem(project, measured_on):
+            row_problems.append(ImportProblem(number, "Date", problem))
         value: float | None = None
         try:
             value = checked_number(cells[2], pgettext("KPI measurement", "Value"))
@@ -404,8 +430,10 @@ def project_views(project: QuickWinProject, on: date | None = None) -> list[KpiV
 
 
 def project_status(views: list[KpiView]) -> KpiStatus | None:
-    if not views:
+    """None until a KPI has a measurement: a project nobody has measured is not on track."""
+    if all(v.latest is None for v in views):
         return None
+    views = [v for v in views if v.latest is not None]
     if all(v.status is KpiStatus.ACHIEVED for v in views):
         return KpiStatus.ACHIEVED
     if any(v.status is KpiStatus.OFF_TRACK for v in views):

@@ -15,13 +15,19 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
-from app.services.backlog.items import ACTION_LABELS, ItemInput, change_status, save_item
+from app.services.backlog.items import (
+    ACTION_LABELS,
+    STATUS_LABELS,
+    ItemInput,
+    change_status,
+    save_item,
+)
 from app.services.backlog.quickwins import KpiView, project_views
 from app.services.errors import ServiceError
 from app.services.notifications import events as notices
 from app.services.outcomes.scorecard import Cell, missed_kpis
 from app.services.reports.exports import ReportTable
-from app.services.tabular_export import safe_cell
+from app.services.tabular_export import fit_columns, safe_cell
 from assessments.kpi import KpiStatus
 from assessments.prioritisation import Action, ItemStatus
 from models import (
@@ -192,6 +198,11 @@ def decide(actor: User, review: Review, decisions: Sequence[DecisionInput]) -> i
                 rationale=decision.rationale.strip(),
                 old_status=old.value,
                 new_status=item.status.value,
+                **(
+                    {"impact": item.impact, "urgency": item.urgency, "effort": item.effort}
+                    if decision.decision == "reprioritise"
+                    else {}
+                ),
             )
         )
     db.session.flush()
@@ -240,13 +251,72 @@ def load_review(review_id: int) -> Review | None:
     )
 
 
+def _decision_after(decision: ReviewDecision) -> str:
+    """The status after the decision, and a re-prioritisation's new values."""
+    status = _status_label(decision.new_status)
+    if decision.impact is None:
+        return status
+    values = _(
+        "impact %(impact)s, urgency %(urgency)s, effort %(effort)s",
+        impact=decision.impact,
+        urgency=decision.urgency,
+        effort=decision.effort,
+    )
+    return f"{status} · {values}"
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(STATUS_LABELS[ItemStatus(value)])
+    except ValueError:
+        return value
+
+
+def agenda_tables(review: Review) -> list[ReportTable]:
+    """The agenda as it stood on the day of the review: overdue items, KPIs off track and
+    the themes that are new since the previous review."""
+    today = review.held_on
+    current = agenda(today)
+    overdue = ReportTable(
+        "overdue",
+        _("Overdue items"),
+        (_("Item"), _("Owner"), _("Planned end"), _("Status")),
+        tuple(
+            (
+                item.title,
+                item.owner.display_name if item.owner else "",
+                item.planned_end.isoformat() if item.planned_end else "",
+                _status_label(item.status.value),
+            )
+            for item in current.overdue
+        ),
+    )
+    off_track = ReportTable(
+        "off_track",
+        _("KPIs off track"),
+        (_("Project"), _("KPI"), _("Baseline"), _("Latest"), _("Target")),
+        tuple(
+            (project.item.title, view.kpi.name, view.kpi.baseline, view.latest, view.kpi.target)
+            for project, view in current.off_track
+        ),
+    )
+    themes = ReportTable(
+        "themes",
+        _("New themes"),
+        (_("Theme"), _("Findings")),
+        tuple((theme.label, theme.size) for theme in new_themes(review)),
+    )
+    return [overdue, off_track, themes]
+
+
 def minutes_tables(review: Review, kind_label: str) -> list[ReportTable]:
-    """The minutes as tables: meeting facts, decisions and action items (Excel and PDF)."""
+    """The minutes as tables: the meeting, its agenda, decisions and action items (Excel and
+    PDF)."""
     labels = {a.value: str(label) for a, label in ACTION_LABELS.items()}
     labels["reprioritise"] = _("Re-prioritise")
     facts = ReportTable(
         "review",
-        pgettext("improvement review", "Review"),
+        _("Meeting"),
         (_("Field"), pgettext("table column", "Value")),
         (
             (_("Kind"), kind_label),
@@ -260,7 +330,13 @@ def minutes_tables(review: Review, kind_label: str) -> list[ReportTable]:
         _("Decisions"),
         (_("Item"), _("Decision"), _("Rationale"), _("Before"), _("After")),
         tuple(
-            (d.item.title, labels.get(d.action, d.action), d.rationale, d.old_status, d.new_status)
+            (
+                d.item.title,
+                labels.get(d.action, d.action),
+                d.rationale,
+                _status_label(d.old_status),
+                _decision_after(d),
+            )
             for d in review.decisions
         ),
     )
@@ -278,21 +354,28 @@ def minutes_tables(review: Review, kind_label: str) -> list[ReportTable]:
             for a in review.actions
         ),
     )
-    return [facts, decisions, actions]
+    return [facts, *agenda_tables(review), decisions, actions]
 
 
 def minutes_xlsx(review: Review, kind_label: str) -> bytes:
-    """The minutes: meeting facts, decisions and action items on three sheets."""
+    """The minutes: the meeting, the agenda, decisions and action items, one sheet each,
+    with column widths that fit their text."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.worksheets[0])
     for table in minutes_tables(review, kind_label):
         sheet = book.create_sheet(table.sheet_name)
+        rows = [list(table.headers)] if table.key != "review" else []  # facts: no header
+        rows += [[safe_cell(v) for v in row] for row in table.rows]
+        for row in rows:
+            sheet.append(row)
         if table.key != "review":
-            sheet.append(list(table.headers))
-        for row in table.rows:
-            sheet.append([safe_cell(v) for v in row])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheet.freeze_panes = "A2"
+        fit_columns(sheet, rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -304,6 +387,6 @@ def minutes_pdf(review: Review, kind_label: str) -> bytes:
 
     title = _("Improvement review minutes")
     subtitle = f"{kind_label} · {review.held_on.isoformat()}"
-    return tables_pdf(
-        title=title, subtitle=subtitle, summary=[], tables=minutes_tables(review, kind_label)
-    )
+    facts, *tables = minutes_tables(review, kind_label)
+    summary = [f"{label}: {value}" for label, value in facts.rows if value]
+    return tables_pdf(title=title, subtitle=subtitle, summary=summary, tables=tables)

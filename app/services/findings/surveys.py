@@ -35,8 +35,17 @@ from models import (
 from models.survey import DEFAULT_CATEGORIES
 
 SURVEY_FIELDS = (
-    "title", "introduction", "kind", "period", "cycle_id", "closes_on", "anonymous", "categories",
-)  # fmt: skip
+    "title",
+    "introduction",
+    "title_en",
+    "introduction_en",
+    "kind",
+    "period",
+    "cycle_id",
+    "closes_on",
+    "anonymous",
+    "categories",
+)
 MAX_CATEGORIES = 20
 MAX_CATEGORY = 40
 
@@ -84,6 +93,8 @@ def save_survey(
     version: int | None = None,
     kind: SurveyKind = SurveyKind.PAIN_POINTS,
     period: str | None = None,
+    title_en: str = "",
+    introduction_en: str = "",
 ) -> Survey:
     """Create (``survey`` None) or edit a survey; the public link never changes, nor the
     kind. A satisfaction survey needs the month (``YYYY-MM``) its answers are measured for."""
@@ -130,6 +141,8 @@ def save_survey(
     survey.title = title.strip()
     survey.kind, survey.period = kind, period
     survey.introduction = introduction.strip()
+    survey.title_en = title_en.strip()
+    survey.introduction_en = introduction_en.strip()
     survey.cycle_id = cycle_id
     survey.closes_on = closes_on
     survey.anonymous = anonymous

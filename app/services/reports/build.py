@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -259,7 +260,7 @@ def build_report(user: User, filters: ReportFilters) -> Report:
         cycle=chosen,
         themes=tuple(_themes(scope)),
         flow=tuple(_flow(scope)),
-        quick_wins=_quick_wins(scope),
+        quick_wins=_quick_wins(scope, chosen),
     )
     if chosen is None or not scope.lines:
         return report
@@ -267,7 +268,7 @@ def build_report(user: User, filters: ReportFilters) -> Report:
         c for c in cycles if c.model_key == chosen.model_key and c.status != "draft"
     ) or (chosen,)
     lines, area_rows, columns, area_by_line = _chosen_cycle(scope, chosen)
-    trend = _trend(scope, trend_cycles, chosen)
+    trend = _trend(scope, trend_cycles)
     definitions = tuple(kpi_definitions())
     values = values_by_line(scope.ids)
     return replace(
@@ -378,7 +379,8 @@ def _chosen_cycle(
         )
         if row is not None:
             result = row.result_snapshot if validated else current.get(row.id)
-            area_rows.append((line.name, area_scores(result)))
+            name = line.name if validated else _("%(name)s (not validated)", name=line.name)
+            area_rows.append((name, area_scores(result)))  # a draft is marked as a draft
             area_by_line[line.id] = area_rows[-1][1]
     return lines, area_rows, columns, area_by_line
 
@@ -412,7 +414,7 @@ def _current_results(
 
 
 def _trend(
-    scope: _Scope, cycles: Sequence[CycleOption], chosen: CycleOption
+    scope: _Scope, cycles: Sequence[CycleOption]
 ) -> tuple[tuple[LineOption, tuple[TrendPoint, ...]], ...]:
     by_id = {c.id: c for c in cycles}
     rows = db.session.execute(
@@ -428,7 +430,7 @@ def _trend(
     order = {c.id: index for index, c in enumerate(cycles)}
     for row in rows:
         validated = row.status is AssessmentStatus.VALIDATED
-        if row.score is None or (not validated and row.cycle_id != chosen.id):
+        if row.score is None or not validated:  # a trend shows validated results only
             continue
         points[row.business_line_id].append(
             TrendPoint(
@@ -519,15 +521,19 @@ def _flow(scope: _Scope) -> list[FlowMonth]:
     return monthly_flow({k: v for k, v in created.items() if k}, done, verified)
 
 
-def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
+def _quick_wins(scope: _Scope, cycle: CycleOption | None) -> QuickWinOutcomes:
+    """The quick wins of the chosen cycle: projects running during its period, each KPI at
+    its latest measurement by the cycle's end."""
+    stmt = select(QuickWinProject)
+    if cycle is not None and cycle.end is not None:
+        stmt = stmt.where(QuickWinProject.start <= cycle.end, QuickWinProject.end >= cycle.start)
+    until = cycle.end if cycle is not None and cycle.end is not None else None
     projects = db.session.scalars(
         _where(
-            select(QuickWinProject)
-            .options(
+            stmt.options(
                 joinedload(QuickWinProject.item),
                 selectinload(QuickWinProject.kpis).selectinload(Kpi.measurements),
-            )
-            .order_by(QuickWinProject.start, QuickWinProject.id),
+            ).order_by(QuickWinProject.start, QuickWinProject.id),
             scope.clause(QuickWinProject.business_line_id),
         )
     ).all()
@@ -538,18 +544,32 @@ def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
             kpi.unit,
             kpi.baseline,
             kpi.target,
-            kpi.measurements[-1].value if kpi.measurements else None,
+            _latest_by(kpi.measurements, until),
         )
         for project in projects
         for kpi in project.kpis
     ]
-    benefits = company_benefits(projects)
+    # Benefits are the programme's to date: every visible project, whatever the cycle.
+    every = (
+        projects
+        if cycle is None or cycle.end is None
+        else db.session.scalars(
+            _where(select(QuickWinProject), scope.clause(QuickWinProject.business_line_id))
+        ).all()
+    )
+    benefits = company_benefits(every)
     return QuickWinOutcomes(
         outcomes=tuple(outcomes),
         projects=len(projects),
         closed=sum(1 for p in projects if p.closed_on is not None),
         benefits=benefits if benefits.projects else None,
     )
+
+
+def _latest_by(measurements: Sequence[KpiMeasurement], until: date | None) -> float | None:
+    """The last value measured on or before ``until`` (measurements are in date order)."""
+    taken = [m for m in measurements if until is None or m.measured_on <= until]
+    return taken[-1].value if taken else None
 
 
 # ------------------------------------------------------------------------ fingerprint

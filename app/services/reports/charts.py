@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,10 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _HATCHES = ("", "//", "..")
 _GREY = "#BBBBBB"
 _cache: RecentCache[tuple[object, ...], bytes] = RecentCache(256)
+#: The smallest text of any chart, legends included: readable when printed (issue 15).
+MIN_POINTS = 9
+#: Labels longer than this (in columns, a CJK character counting two) wrap onto more lines.
+LABEL_COLUMNS = 24
 
 
 # ----------------------------------------------------------------------------- fonts
@@ -84,6 +89,34 @@ def font_families() -> list[str]:
     return [f for f in (family, "DejaVu Sans") if f]
 
 
+def _columns(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def wrap_label(text: str, columns: int = LABEL_COLUMNS, lines: int = 2) -> str:
+    """``text`` on at most ``lines`` lines of ``columns`` (CJK characters count two, English
+    breaks at spaces when it can); what is left over ends in an ellipsis. Long names then
+    neither squeeze the plot nor run off the figure."""
+    out: list[str] = []
+    rest = text.strip()
+    while rest and len(out) < lines:
+        width, cut = 0, len(rest)
+        for index, ch in enumerate(rest):
+            width += _columns(ch)
+            if width > columns:
+                cut = index
+                break
+        if cut < len(rest):
+            space = rest.rfind(" ", 0, cut)
+            if space > cut // 2:
+                cut = space
+        out.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        out[-1] = out[-1][:-1] + "…"
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- caching
 
 
@@ -105,7 +138,8 @@ def render(name: str, report: Report, fmt: str) -> bytes:
             "svg.hashsalt": "ladder",
             "font.family": "sans-serif",
             "font.sans-serif": font_families(),
-            "font.size": 9,
+            "font.size": MIN_POINTS,
+            "legend.fontsize": MIN_POINTS,
             "axes.spines.top": False,
             "axes.spines.right": False,
         }
@@ -145,11 +179,11 @@ def _empty(figure: Figure, message: str) -> Figure:
 
 def _levels(report: Report) -> Figure:
     lines = [line for line in report.lines if line.maturity_level is not None]
-    figure = _figure(7.5, 0.8 + 0.32 * len(lines))
+    figure = _figure(7.5, 1.2 + 0.42 * len(lines))
     if not lines:
         return _empty(figure, _("No results in this cycle yet."))
     axes = figure.add_subplot()
-    names = [line.name for line in lines][::-1]
+    names = [wrap_label(line.name) for line in lines][::-1]
     levels = [line.maturity_level or 0 for line in lines][::-1]
     targets = [line.target_level for line in lines][::-1]
     colours = [OKABE_ITO[0] if not line.gap else OKABE_ITO[3] for line in lines][::-1]
@@ -180,7 +214,7 @@ def _levels(report: Report) -> Figure:
     axes.legend(
         handles=[*handles, *axes.get_legend_handles_labels()[0]],
         loc="lower right",
-        fontsize=7,
+        fontsize=MIN_POINTS,
         frameon=False,
     )
     axes.grid(axis="x", color=_GREY, linewidth=0.5)
@@ -200,22 +234,16 @@ def _trend(report: Report) -> Figure:
         marker = _MARKERS[index % len(_MARKERS)]
         xs = [positions[p.cycle_id] for p in points]
         ys = [p.score if p.score is not None else math.nan for p in points]
-        axes.plot(xs, ys, linestyle=style, marker=marker, color=colour, label=line.name)
-        pending = [(x, y) for x, y, p in zip(xs, ys, points, strict=True) if not p.validated]
-        if pending:
-            pending_xs, pending_ys = zip(*pending, strict=True)
-            axes.scatter(
-                pending_xs, pending_ys, s=60, facecolors="white", edgecolors=colour, zorder=3
-            )
+        axes.plot(xs, ys, linestyle=style, marker=marker, color=colour, label=wrap_label(line.name))
     axes.set_xticks(range(len(report.trend_cycles)), [c.name for c in report.trend_cycles])
     axes.set_ylim(0, 105)
     axes.set_ylabel(_("Score (0–100)"))
-    axes.set_title(_("Score trend by business line (hollow: not validated yet)"))
+    axes.set_title(_("Score trend by business line (validated assessments)"))
     axes.grid(axis="y", color=_GREY, linewidth=0.5)
     axes.legend(
         loc="center left",
         bbox_to_anchor=(1.0, 0.5),
-        fontsize=7,
+        fontsize=MIN_POINTS,
         frameon=False,
         ncol=2 if count > 15 else 1,
     )
@@ -231,7 +259,7 @@ def _heatmap(report: Report) -> Figure:
     values = [[math.nan if v is None else v for v in row] for row in grid.values]
     image = axes.imshow(values, cmap="cividis", vmin=0, vmax=100, aspect="auto")
     axes.set_xticks(range(len(grid.columns)), list(grid.columns), rotation=90)
-    axes.set_yticks(range(len(grid.rows)), list(grid.rows))
+    axes.set_yticks(range(len(grid.rows)), [wrap_label(row, lines=1) for row in grid.rows])
     if len(grid.rows) * len(grid.columns) <= 400:
         for r, row in enumerate(values):
             for c, value in enumerate(row):
@@ -242,7 +270,7 @@ def _heatmap(report: Report) -> Figure:
                         f"{value:.0f}",
                         ha="center",
                         va="center",
-                        fontsize=6,
+                        fontsize=MIN_POINTS,
                         color="black" if value > 60 else "white",
                     )
     axes.spines[:].set_visible(False)
@@ -253,11 +281,11 @@ def _heatmap(report: Report) -> Figure:
 
 def _themes(report: Report) -> Figure:
     themes = list(report.themes)
-    figure = _figure(7.0, 0.9 + 0.34 * len(themes))
+    figure = _figure(7.5, 1.2 + 0.46 * len(themes))
     if not themes:
         return _empty(figure, _("No themes yet."))
     axes = figure.add_subplot()
-    labels = [t.label for t in themes][::-1]
+    labels = [wrap_label(t.label) for t in themes][::-1]
     sizes = [t.size for t in themes][::-1]
     bars = axes.barh(labels, sizes, color=OKABE_ITO[2], height=0.6)
     for bar, theme in zip(bars, themes[::-1], strict=True):
@@ -268,7 +296,7 @@ def _themes(report: Report) -> Figure:
             xytext=(3, 0),
             textcoords="offset points",
             va="center",
-            fontsize=7,
+            fontsize=MIN_POINTS,
         )
     axes.set_xlim(0, max(sizes) * 1.35)
     axes.set_xlabel(_("Findings"))
@@ -302,18 +330,18 @@ def _flow(report: Report) -> Figure:
     axes.set_xlim(-0.6, max(len(months), 6) - 0.4)
     axes.set_ylabel(_("Items"))
     axes.set_title(_("Backlog flow per month"))
-    axes.legend(fontsize=7, frameon=False)
+    axes.legend(fontsize=MIN_POINTS, frameon=False)
     axes.grid(axis="y", color=_GREY, linewidth=0.5)
     return figure
 
 
 def _quickwins(report: Report) -> Figure:
     outcomes = [o for o in report.quick_wins.outcomes if o.progress is not None]
-    figure = _figure(7.0, 0.9 + 0.34 * len(outcomes))
+    figure = _figure(7.5, 1.4 + 0.46 * len(outcomes))
     if not outcomes:
         return _empty(figure, _("No KPI measurement yet."))
     axes = figure.add_subplot()
-    labels = [f"{o.project} / {o.name}" for o in outcomes][::-1]
+    labels = [wrap_label(f"{o.project} / {o.name}", columns=30) for o in outcomes][::-1]
     progress = [max(min((o.progress or 0) * 100, 150), -50) for o in outcomes][::-1]
     colours = [OKABE_ITO[2] if o.achieved else OKABE_ITO[1] for o in outcomes][::-1]
     axes.barh(labels, progress, color=colours, height=0.6)
@@ -331,7 +359,13 @@ def _quickwins(report: Report) -> Figure:
         _patch(color=OKABE_ITO[1], label=_("Not achieved yet")),
         *axes.get_legend_handles_labels()[0],
     ]
-    axes.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")
+    axes.legend(  # beside the plot: bars run up to 150 % and would hide it
+        handles=handles,
+        fontsize=MIN_POINTS,
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+    )
     return figure
 
 

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from app.services.outcomes.kpis import kpi_name
 from app.services.reports.build import Report
-from app.services.tabular_export import csv_bytes, safe_cell
+from app.services.tabular_export import csv_bytes, fit_columns, safe_cell
 
 TABLE_KEYS = (
     "levels",
@@ -57,8 +57,42 @@ def _status_label(status: str | None) -> str:
     return labels.get(status or "", _("Not opened"))
 
 
+def level_label(level: int | None) -> str | None:
+    """A maturity level as people write it (ML3); the API keeps the bare number."""
+    return None if level is None else f"ML{level}"
+
+
+def one_decimal(value: float | None) -> float | None:
+    """Scores and means as reports show them, with one decimal; the API keeps full values."""
+    return None if value is None else round(value, 1)
+
+
+def _previous_cycle(report: Report) -> Any:
+    """The started cycle of the same model before the chosen one, for the deltas."""
+    if report.cycle is None:
+        return None
+    ids = [c.id for c in report.trend_cycles]
+    if report.cycle.id not in ids:
+        return None
+    index = ids.index(report.cycle.id)
+    return report.trend_cycles[index - 1] if index > 0 else None
+
+
+def _delta(line: Any, previous: Any, report: Report) -> float | None:
+    """The score change since the validated result of ``previous``, one decimal."""
+    if previous is None or line.score is None:
+        return None
+    points = {option.id: points for option, points in report.trend}.get(line.business_line_id, ())
+    before = next((p.score for p in points if p.cycle_id == previous.id), None)
+    return None if before is None else round(line.score - before, 1)
+
+
 def report_tables(report: Report) -> list[ReportTable]:
     """Every table of ``report`` with translated headers, in page order."""
+    previous = _previous_cycle(report)
+    change = (
+        (_("Score change since %(cycle)s", cycle=previous.name),) if previous is not None else ()
+    )
     tables = [
         ReportTable(
             "levels",
@@ -71,16 +105,18 @@ def report_tables(report: Report) -> list[ReportTable]:
                 _("Target level"),
                 _("Gap (levels)"),
                 _("Score"),
+                *change,
             ),
             tuple(
                 (
                     line.code,
                     line.name,
                     _status_label(line.status),
-                    line.maturity_level,
-                    line.target_level,
+                    level_label(line.maturity_level),
+                    level_label(line.target_level),
                     line.gap,
-                    line.score,
+                    one_decimal(line.score),
+                    *((_delta(line, previous, report),) if previous is not None else ()),
                 )
                 for line in report.lines
             ),
@@ -96,7 +132,7 @@ def report_tables(report: Report) -> list[ReportTable]:
             _("Process-area scores"),
             (_("Business line"), *report.heatmap.columns),
             tuple(
-                (name, *values)
+                (name, *(one_decimal(value) for value in values))
                 for name, values in zip(report.heatmap.rows, report.heatmap.values, strict=True)
             ),
         ),
@@ -106,7 +142,7 @@ def report_tables(report: Report) -> list[ReportTable]:
             _("Top themes"),
             (_("Theme"), _("Findings"), _("Mean severity"), _("Process areas")),
             tuple(
-                (t.label, t.size, t.mean_severity, ", ".join(t.process_areas))
+                (t.label, t.size, one_decimal(t.mean_severity), ", ".join(t.process_areas))
                 for t in report.themes
             ),
         ),
@@ -126,7 +162,7 @@ def report_tables(report: Report) -> list[ReportTable]:
                 _("Baseline"),
                 _("Latest"),
                 _("Target"),
-                _("Progress"),
+                _("Progress (%)"),
                 _("Achieved"),
             ),
             tuple(
@@ -137,7 +173,7 @@ def report_tables(report: Report) -> list[ReportTable]:
                     o.baseline,
                     o.latest,
                     o.target,
-                    None if o.progress is None else round(o.progress, 4),
+                    None if o.progress is None else round(o.progress * 100, 1),
                     _("Yes") if o.achieved else _("No"),
                 )
                 for o in report.quick_wins.outcomes
@@ -179,7 +215,7 @@ def _outcome_tables(report: Report) -> list[ReportTable]:
 
 
 def _trend_row(name: str, points: Sequence[Any], report: Report) -> tuple[Any, ...]:
-    scores = {p.cycle_id: p.score for p in points}
+    scores = {p.cycle_id: one_decimal(p.score) for p in points}
     return (name, *(scores.get(c.id) for c in report.trend_cycles))
 
 
@@ -213,9 +249,7 @@ def report_xlsx(report: Report, title: str, subtitle: str, charts: Mapping[str, 
             cell.font = Font(bold=True)
         for values in table.rows:
             sheet.append([safe_cell(v) for v in values])
-        for index, header in enumerate(table.headers, start=1):
-            width = max([len(str(header)) * 2, 10])
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width, 40)
+        fit_columns(sheet, [table.headers, *table.rows], widest=40)
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -14,7 +14,8 @@ import copy
 import functools
 import io
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 from flask_babel import gettext as _
@@ -43,6 +44,7 @@ class NoFont(RuntimeError):
 class _Document(FPDF):
     def __init__(self, title: str, subtitle: str, footer_label: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.content_top = self.t_margin
         self.report_title = title
         self.report_subtitle = subtitle
         self.footer_label = footer_label
@@ -56,6 +58,7 @@ class _Document(FPDF):
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(4)
         self.set_text_color(0, 0, 0)
+        self.content_top = self.get_y()
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -150,17 +153,65 @@ def _new_document(title: str, subtitle: str) -> _Document:
     return pdf
 
 
-def _section(pdf: FPDF, table: ReportTable, chart: bytes | None = None) -> None:
+#: A table longer than a page starts on the current one when its head and this many rows fit.
+FIRST_ROWS = 3
+Draw = Callable[[FPDF], None]
+
+
+def _fits(pdf: _Document, draw: Draw, *, from_top: bool = False) -> bool:
+    """Whether ``draw`` ends on the current page (or, ``from_top``, on a fresh one)."""
+    with pdf.offset_rendering() as dummy:
+        if from_top:
+            dummy.set_y(pdf.content_top)
+        draw(cast(FPDF, dummy))  # the recorder passes every call on to the document
+    return not dummy.page_break_triggered
+
+
+def _place(pdf: _Document, draw: Draw, start: Draw | None = None) -> None:
+    """Draw a block without splitting it when it fits on one page: it moves to the next
+    page when it does not fit here but would there, or when not even its ``start`` (a
+    heading with the first rows) fits here. A heading is thus never left alone at the foot
+    of a page."""
+    at_top = pdf.get_y() <= pdf.content_top + 1
+    move = not at_top and not _fits(pdf, draw)
+    if move and (_fits(pdf, draw, from_top=True) or (start is not None and not _fits(pdf, start))):
+        pdf.add_page()
+    draw(pdf)
+
+
+def _heading(pdf: FPDF, title: str, note: str = "") -> None:
     pdf.ln(4)
     pdf.set_font(FONT, size=12)
-    pdf.cell(0, 8, table.title, new_x="LMARGIN", new_y="NEXT")
-    if table.note and (table.rows or chart is not None):
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    if note:
         pdf.set_font(FONT, size=9)
-        pdf.multi_cell(0, 5, table.note, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+
+
+def _section(pdf: _Document, table: ReportTable, chart: bytes | None = None) -> None:
+    """A titled section: the heading (and the table's note) stays with the chart or the
+    table below it; a table that fits on a page is not split across two."""
+    blocks: list[tuple[Draw, Draw]] = []
     if chart is not None:
-        _image(pdf, chart)
+        blocks.append((lambda p: _image(p, chart), lambda p: _image(p, chart)))
     if table.rows and len(table.headers) <= MAX_TABLE_COLUMNS:
-        _table(pdf, table)
+        first = replace(table, rows=table.rows[:FIRST_ROWS])
+        blocks.append((lambda p: _table(p, table), lambda p: _table(p, first)))
+    if not blocks:
+        _heading(pdf, table.title)
+        return
+    (first_draw, first_start), rest = blocks[0], blocks[1:]
+
+    def headed(draw: Draw) -> Draw:
+        def both(target: FPDF) -> None:
+            _heading(target, table.title, table.note or "")
+            draw(target)
+
+        return both
+
+    _place(pdf, headed(first_draw), headed(first_start))
+    for draw, start in rest:
+        _place(pdf, draw, start)
 
 
 def report_pdf(
