@@ -16,11 +16,12 @@ from models.finding import Finding, FindingSource, Frequency
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
+from models.respondent import Respondent, RespondentRating
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.submission import FormSubmission
 from models.survey import Survey, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
-from models.user import LOCALES, Role, User
+from models.user import LOCALES, RespondentLine, Role, User
 from models.user_session import UserSession
 
 __all__ = [
@@ -47,6 +48,9 @@ __all__ = [
     "PracticeRating",
     "QuickWinProject",
     "QuickWinRuleSetting",
+    "Respondent",
+    "RespondentLine",
+    "RespondentRating",
     "Review",
     "ReviewDecision",
     "ReviewKind",

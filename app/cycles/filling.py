@@ -21,6 +21,7 @@ from app.services.assessments.access import (
     can_review_assessment,
     get_visible_assessment_or_404,
 )
+from app.services.assessments.respondents import can_read_consolidation
 from assessments.maturity_model.model import ProcessArea
 from models import Assessment, Role
 
@@ -45,11 +46,12 @@ def assessment(assessment_id: int) -> str:
         overall=service.overall_progress_of(item),
         can_fill=can_fill_assessment(current_user, item),
         can_review=can_review_assessment(current_user, item),
+        can_see_respondents=can_read_consolidation(current_user, item),
         language=_language(),
     )
 
 
-def _area_or_404(item: Assessment, code: str) -> ProcessArea:
+def area_or_404(item: Assessment, code: str) -> ProcessArea:
     for area in service.areas_in_scope(item):
         if area.code == code:
             return area
@@ -105,7 +107,7 @@ def _render_area(
 @signed_in
 def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
     item = get_visible_assessment_or_404(current_user, assessment_id)
-    area = _area_or_404(item, code)
+    area = area_or_404(item, code)
     if request.method == "GET":
         saved = service.practice_states(item)
         values = {

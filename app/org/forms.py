@@ -24,6 +24,7 @@ ROLE_LABELS = {
     Role.PMO: _l("PMO"),
     Role.LEADERSHIP: _l("Leadership"),
     Role.DIRECTOR: _l("Director"),
+    Role.RESPONDENT: _l("Respondent"),
 }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from models import ApiToken, User
+from models import ApiToken, Role, User
 from models.base import as_utc, utcnow
 
 TOKEN_PREFIX = "ldr_"  # noqa: S105  (a public marker, not a secret)
@@ -43,6 +43,8 @@ def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, s
         raise ServiceError(_("The name is longer than %(max)s characters.", max=MAX_NAME), "name")
     if not user.active:
         raise ServiceError(_("The account %(email)s is disabled.", email=user.email))
+    if user.role is Role.RESPONDENT:
+        raise ServiceError(_("Respondent accounts have no API tokens."))
     active = db.session.scalar(
         select(func.count())
         .select_from(ApiToken)
@@ -111,6 +113,8 @@ def user_for_token(token: str) -> User | None:
         .options(joinedload(ApiToken.user))
     )
     if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    if row.user.role is Role.RESPONDENT:  # respondents rate on the pages; they have no API
         return None
     now = utcnow()
     if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION:

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.assessments.model_store import parsed
@@ -34,6 +34,7 @@ from models import (
     Finding,
     FindingSource,
     PracticeRating,
+    Respondent,
     StoredModel,
     User,
 )
@@ -207,7 +208,7 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _input_problem(item: RatingInput, known: set[str]) -> str | None:
+def input_problem(item: RatingInput, known: set[str]) -> str | None:
     """Why ``save_ratings`` would refuse ``item``, or None."""
     if item.practice_id not in known:
         return _("Unknown practice %(id)s.", id=item.practice_id)
@@ -259,7 +260,7 @@ def rating_problems(assessment: Assessment, items: Iterable[RatingInput]) -> dic
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     problems = {}
     for item in items:
-        problem = _input_problem(item, known)
+        problem = input_problem(item, known)
         if problem is not None:
             problems[item.practice_id] = problem
     return problems
@@ -323,7 +324,7 @@ def save_ratings(
     items = list(items)
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     for item in items:
-        problem = _input_problem(item, known)
+        problem = input_problem(item, known)
         if problem is not None:
             raise ServiceError(problem, item.practice_id)
     current = ratings_by_practice(assessment)
@@ -438,6 +439,7 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
     snapshot = result_to_dict(result)
     snapshot["model"] = {"key": model.key, "version": model.version}
     assessment.result_snapshot = snapshot
+    assessment.respondent_snapshot = _respondent_snapshot(assessment)
     assessment.validated_at = utcnow()
     assessment.validated_by_id = actor.id
     findings = _gap_findings(assessment, model, result)
@@ -450,6 +452,26 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
         score=assessment.score,
     )
     return findings
+
+
+def _respondent_snapshot(assessment: Assessment) -> dict[str, Any] | None:
+    """Every respondent's own ratings, frozen with the result (None without respondents)."""
+    respondents = db.session.scalars(
+        select(Respondent)
+        .where(Respondent.assessment_id == assessment.id)
+        .options(joinedload(Respondent.user), selectinload(Respondent.ratings))
+        .order_by(Respondent.id)
+    ).unique()
+    frozen = [
+        {
+            "id": r.user_id,
+            "name": r.user.display_name,
+            "assignments": list(r.assignments),
+            "ratings": {x.practice_id: x.rating for x in r.ratings if x.rating},
+        }
+        for r in respondents
+    ]
+    return {"respondents": frozen} if frozen else None
 
 
 def _gap_findings(
