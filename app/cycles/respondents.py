@@ -203,7 +203,7 @@ def consolidation(assessment_id: int, code: str) -> str | Response | tuple[str, 
         if not problems:
             flash(refused.message, "warning" if refused.stale is not None else "danger")
         stale, status, version = refused.stale, refused.status, item.version
-    people = service.respondents_of(item)
+    people = service.respondents_of(item, [p.id for _goal, p in area.practices()])
     return render_template(
         "cycles/consolidation.html",
         assessment=item,

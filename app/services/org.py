@@ -38,10 +38,15 @@ def _bl_state(bl: BusinessLine) -> dict[str, Any]:
 
 def _user_state(user: User) -> dict[str, Any]:
     state = snapshot(user, ("email", "display_name", "role", "locale", "active"))
-    state["business_line_ids"] = sorted(bl.id for bl in user.business_lines) or (
-        [user.business_line_id] if user.business_line_id else []
-    )
+    state["business_line_ids"] = line_ids_of(user)
     return state
+
+
+def line_ids_of(user: User) -> list[int]:
+    """The lines a director leads, or the one a respondent belongs to."""
+    if user.role is Role.RESPONDENT:
+        return [user.business_line_id] if user.business_line_id else []
+    return sorted(bl.id for bl in user.business_lines)
 
 
 def _check_version(

@@ -12,7 +12,7 @@ filled by its director as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -86,16 +86,23 @@ def can_read_consolidation(user: User, assessment: Assessment) -> bool:
 # ------------------------------------------------------------------------------ reading
 
 
-def respondents_of(assessment: Assessment) -> list[Respondent]:
-    """The respondents with their accounts and ratings, in two queries whatever their number."""
-    return list(
-        db.session.scalars(
-            select(Respondent)
-            .where(Respondent.assessment_id == assessment.id)
-            .options(joinedload(Respondent.user), selectinload(Respondent.ratings))
-            .order_by(Respondent.id)
-        ).unique()
+def respondents_of(
+    assessment: Assessment, practice_ids: Collection[str] | None = None
+) -> list[Respondent]:
+    """The respondents with their accounts and ratings, in two queries whatever their number;
+    with ``practice_ids``, only the ratings of those practices are loaded (a page of one
+    area need not read every rating of the assessment)."""
+    ratings = Respondent.ratings
+    stmt = (
+        select(Respondent).where(Respondent.assessment_id == assessment.id).order_by(Respondent.id)
     )
+    if practice_ids is None:
+        stmt = stmt.options(joinedload(Respondent.user), selectinload(ratings))
+    else:
+        wanted = ratings.and_(RespondentRating.practice_id.in_(list(practice_ids)))
+        stmt = stmt.options(joinedload(Respondent.user), selectinload(wanted))
+        stmt = stmt.execution_options(populate_existing=True)
+    return list(db.session.scalars(stmt).unique())
 
 
 def assigned_practices(
