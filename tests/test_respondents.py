@@ -356,3 +356,32 @@ def test_consolidation_page_queries_do_not_grow_with_respondents(
         assert director.get(consolidation_url(world)).status_code == 200
         counts[size] = len(count_queries())
     assert counts[2] == counts[6]
+
+
+def test_a_returned_assessment_summarises_the_comments_per_area_and_links_the_next_unrated(
+    app, world
+):
+    aid = world["assessment_id"]
+    director = signed_in(app, world["director"])
+    overview = director.get(f"/cycles/assessments/{aid}").text
+    assert f'/cycles/assessments/{aid}/areas/REQM#p-REQM.SP1.1" id="next-unrated"' in overview
+    rate(app, aid, world["director"].id, {"REQM.SP1.1": "FI", "REQM.SP1.2": "LI"})
+    area_page = director.get(f"/cycles/assessments/{aid}/areas/REQM").text
+    assert "#p-REQM.SP1.3" in area_page
+    rate(app, aid, world["director"].id, dict.fromkeys(REQM_ALL, "LI"))
+    assert director.post(f"/cycles/assessments/{aid}/submit").status_code == 302
+    with app.app_context():
+        workflow.return_for_changes(
+            db.session.get(User, world["pmo"].id),
+            db.session.get(Assessment, aid),
+            "请补充证据",
+            {"REQM.SP1.2": "缺少评审记录", "REQM.GP2.1": "方针未发布"},
+        )
+        db.session.commit()
+    returned = director.get(f"/cycles/assessments/{aid}").text
+    summary = re.search(r'<ul id="returned-by-area">.*?</ul>', returned, re.S)
+    assert summary is not None
+    assert 'data-area="REQM"' in summary.group(0)
+    assert "2 条意见" in summary.group(0)
+    assert f"/cycles/assessments/{aid}/areas/REQM#p-REQM.SP1.2" in summary.group(0)
+    assert f"/cycles/assessments/{aid}/areas/REQM#p-REQM.GP2.1" in summary.group(0)

@@ -23,7 +23,7 @@ from app.services.assessments.access import (
 )
 from app.services.assessments.respondents import can_read_consolidation
 from assessments.maturity_model.model import ProcessArea
-from models import Assessment, Role
+from models import Assessment, AssessmentStatus, Role
 
 FIELDS = ("rating", "evidence", "links", "comment", "na_reason")
 
@@ -47,6 +47,10 @@ def assessment(assessment_id: int) -> str:
         can_fill=can_fill_assessment(current_user, item),
         can_review=can_review_assessment(current_user, item),
         can_see_respondents=can_read_consolidation(current_user, item),
+        next_unrated=service.first_unrated(item),
+        returned_comments=service.review_comments_by_area(item)
+        if item.status is AssessmentStatus.RETURNED
+        else {},
         language=_language(),
     )
 
@@ -95,6 +99,7 @@ def _render_area(
         review_comments={pid: r.review_comment for pid, r in rows.items() if r.review_comment},
         editable=can_fill_assessment(current_user, item),
         progress=service.progress_by_area(item)[area.code],
+        next_unrated=service.first_unrated(item),
         areas=service.areas_in_scope(item),
         form=RatingPageForm(),
         rating_choices=RATING_CHOICES,

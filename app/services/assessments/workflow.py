@@ -272,6 +272,28 @@ def progress_by_area(assessment: Assessment) -> dict[str, Progress]:
     return {area.code: area_progress(area, rated) for area in areas_in_scope(assessment)}
 
 
+def first_unrated(assessment: Assessment) -> tuple[str, str] | None:
+    """(area code, practice id) of the first practice in scope not rated yet, in model order."""
+    rated = {r.practice_id for r in assessment.ratings if r.rating}
+    for area in areas_in_scope(assessment):
+        for _goal, practice in area.practices():
+            if practice.id not in rated:
+                return area.code, practice.id
+    return None
+
+
+def review_comments_by_area(assessment: Assessment) -> dict[str, list[tuple[str, str]]]:
+    """Area code → (practice id, the PMO's comment) of each commented practice, in model
+    order: what a returned assessment asks to fix, area by area."""
+    comments = {r.practice_id: r.review_comment for r in assessment.ratings if r.review_comment}
+    summary: dict[str, list[tuple[str, str]]] = {}
+    for area in areas_in_scope(assessment):
+        found = [(p.id, comments[p.id]) for _goal, p in area.practices() if p.id in comments]
+        if found:
+            summary[area.code] = found
+    return summary
+
+
 def overall_progress_of(assessment: Assessment) -> Progress:
     return overall_progress(progress_by_area(assessment).values())
 
