@@ -131,6 +131,8 @@ EXPECTED: dict[str, Rule] = {
     "cycles.assigned": rule(DIR, OTHER, RESP),
     "cycles.respondents": rule(ADMIN, PMO, DIR, line=True),
     "cycles.respond": rule(RESP, line=True),
+    "cycles.respond_export": rule(RESP, line=True),
+    "cycles.respond_import": rule(RESP, line=True),
     "cycles.open_consolidation": rule(ADMIN, PMO, DIR, line=True),
     "cycles.consolidation": rule(ADMIN, PMO, DIR, line=True),
     "cycles.disagreement_finding": rule(ADMIN, PMO, DIR, line=True),

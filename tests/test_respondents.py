@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.services.assessments import respondents as service
 from app.services.assessments import workflow
 from app.services.tokens import create_token
+from assessments.excel_format import FIRST_DATA_ROW
 from models import Assessment, AuditEvent, Finding, Respondent, Role, User
 from tests.api_support import bearer, token_for
 from tests.assessment_helpers import REQM_ALL, REQM_SPECIFIC, open_assessment, rate
@@ -385,3 +390,49 @@ def test_a_returned_assessment_summarises_the_comments_per_area_and_links_the_ne
     assert "2 条意见" in summary.group(0)
     assert f"/cycles/assessments/{aid}/areas/REQM#p-REQM.SP1.2" in summary.group(0)
     assert f"/cycles/assessments/{aid}/areas/REQM#p-REQM.GP2.1" in summary.group(0)
+
+
+def _own_upload(client: FlaskClient, assessment_id: int, data: bytes):
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "mine.xlsx")})
+    return client.post(
+        f"/cycles/assessments/{assessment_id}/respond/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def test_a_respondent_workbook_holds_only_their_assignments_and_imports_all_or_nothing(
+    app, world, make_user
+):
+    aid = world["assessment_id"]
+    person = make_user(Role.RESPONDENT, business_lines=(world["line"].id,))
+    invite(app, world, person, ["REQM.SP1.1", "REQM.SP1.2"])
+    client = signed_in(app, person)
+    exported = client.get(f"/cycles/assessments/{aid}/respond.xlsx")
+    assert exported.status_code == 200
+    workbook = load_workbook(io.BytesIO(exported.data))
+    sheet = workbook["REQM"]
+    ids = [sheet[f"A{r}"].value for r in range(FIRST_DATA_ROW, sheet.max_row + 1)]
+    assert ids == ["REQM.SP1.1", "REQM.SP1.2"]
+
+    sheet[f"D{FIRST_DATA_ROW}"] = "FI"
+    sheet[f"D{FIRST_DATA_ROW + 1}"] = "XX"
+    broken = io.BytesIO()
+    workbook.save(broken)
+    refused = _own_upload(client, aid, broken.getvalue())
+    assert refused.status_code == 422
+    assert 'id="import-problems"' in refused.text
+
+    def own_ratings() -> dict[str, str | None]:
+        with app.app_context():
+            row = db.session.scalar(select(Respondent).where(Respondent.user_id == person.id))
+            return {r.practice_id: r.rating for r in row.ratings}
+
+    assert own_ratings() == {}
+    sheet[f"D{FIRST_DATA_ROW + 1}"] = "PI"
+    fixed = io.BytesIO()
+    workbook.save(fixed)
+    assert _own_upload(client, aid, fixed.getvalue()).status_code == 302
+    assert own_ratings() == {"REQM.SP1.1": "FI", "REQM.SP1.2": "PI"}
+    with app.app_context():  # the consensus is not touched by a respondent's workbook
+        assert workflow.ratings_by_practice(db.session.get(Assessment, aid)) == {}

@@ -83,3 +83,7 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(), Length(max=5000)],
     )
     due = DateField(_l("Due date"), validators=[Optional()])
+
+
+class OwnWorkbookForm(FlaskForm):
+    file = FileField(_l("Your filled workbook (.xlsx)"), validators=[FileRequired()])

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.cycles import bp
 from app.cycles.filling import area_or_404
-from app.cycles.forms import RATING_CHOICES, RATING_LABELS, InviteForm
+from app.cycles.forms import RATING_CHOICES, RATING_LABELS, InviteForm, OwnWorkbookForm
 from app.errors import refusal
 from app.extensions import db
 from app.i18n import current_locale_code
 from app.params import form_version
 from app.security import roles
+from app.services.assessments import excel, workflow
 from app.services.assessments import respondents as service
-from app.services.assessments import workflow
 from app.services.assessments.access import get_visible_assessment_or_404
 from assessments.maturity_model.model import ProcessArea
 from models import Assessment, RespondentLine, Role, User
@@ -232,3 +234,44 @@ def disagreement_finding(assessment_id: int) -> Response:
         service.disagreement_finding(current_user, item, practice_id)
         flash(_("The disagreement on %(id)s is now a finding.", id=practice_id), "success")
     return redirect(url_for("cycles.consolidation", assessment_id=item.id, code=code))
+
+
+@bp.route("/assessments/<int:assessment_id>/respond.xlsx")
+@roles(Role.RESPONDENT, Role.DIRECTOR)
+def respond_export(assessment_id: int) -> Response:
+    """A respondent's workbook: their assignments only, with their own ratings."""
+    respondent = service.get_own_respondent_or_404(current_user, assessment_id)
+    response = send_file(
+        io.BytesIO(excel.export_own(respondent, current_locale_code())),
+        mimetype=excel.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=excel.export_filename(respondent.assessment).replace(".xlsx", "-mine.xlsx"),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/assessments/<int:assessment_id>/respond/import", methods=["POST"])
+@roles(Role.RESPONDENT, Role.DIRECTOR)
+def respond_import(assessment_id: int) -> Response | tuple[str, int]:
+    """Import a respondent's filled workbook: every row or none."""
+    respondent = service.get_own_respondent_or_404(current_user, assessment_id)
+    form = OwnWorkbookForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(excel.import_limits().max_bytes + 1)
+        with refusal(show=False) as refused:
+            outcome = excel.import_own(current_user, respondent, data)
+            flash(
+                ngettext("%(num)s practice changed", "%(num)s practices changed", outcome.changed),
+                "success",
+            )
+            return redirect(url_for("cycles.assigned"))
+        problems = getattr(refused.error, "problems", [refused.message])
+        flash(refused.message, "danger")
+    else:
+        problems = [e for errors in form.errors.values() for e in errors]
+    return render_template(
+        "cycles/assigned.html",
+        assignments=service.assignments_of(current_user),
+        problems=problems,
+    ), 422

@@ -9,12 +9,14 @@ same checks, version rule and audit trail as the rating page, all rows or none.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.services.assessments.respondents import assigned_practices, save_own_ratings
 from app.services.assessments.workflow import (
     RatingInput,
     areas_in_scope,
@@ -33,7 +35,7 @@ from assessments.excel_format import (
     build_workbook,
     read_workbook,
 )
-from models import Assessment, PracticeRating, User
+from models import Assessment, PracticeRating, Respondent, RespondentRating, User
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -79,14 +81,39 @@ def export_filename(assessment: Assessment) -> str:
 
 
 def export_assessment(assessment: Assessment, language: str) -> bytes:
-    """The assessment's practices in scope and their current ratings as .xlsx bytes."""
-    model = assessment_model(assessment)
+    """The assessment's practices in scope and their current ratings (with respondents: the
+    consensus) as .xlsx bytes."""
     saved = ratings_by_practice(assessment)
+    return _export(assessment, language, None, lambda pid: saved.get(pid))
+
+
+def export_own(respondent: Respondent, language: str) -> bytes:
+    """A respondent's workbook: only the practices assigned to them, with their own ratings."""
+    saved = {r.practice_id: r for r in respondent.ratings}
+    assigned = {
+        p.id
+        for ps in assigned_practices(
+            areas_in_scope(respondent.assessment), respondent.assignments
+        ).values()
+        for p in ps
+    }
+    return _export(respondent.assessment, language, assigned, lambda pid: saved.get(pid))
+
+
+def _export(
+    assessment: Assessment,
+    language: str,
+    only: set[str] | None,
+    saved: Callable[[str], PracticeRating | RespondentRating | None],
+) -> bytes:
+    model = assessment_model(assessment)
     sheets = []
     for area in areas_in_scope(assessment):
         rows = []
         for goal, practice in area.practices():
-            row = saved.get(practice.id)
+            if only is not None and practice.id not in only:
+                continue
+            row = saved(practice.id)
             rows.append(
                 SheetRow(
                     practice_id=practice.id,
@@ -94,12 +121,13 @@ def export_assessment(assessment: Assessment, language: str) -> bytes:
                     practice=practice.text.get(language),
                     rating=row.rating if row else None,
                     evidence=row.evidence if row else "",
-                    links=row.links if row else "",
+                    links=getattr(row, "links", "") if row else "",
                     comment=row.comment if row else "",
                     na_reason=row.na_reason if row else "",
                 )
             )
-        sheets.append(AreaSheet(area.code, area.name.get(language), tuple(rows)))
+        if rows:
+            sheets.append(AreaSheet(area.code, area.name.get(language), tuple(rows)))
     return build_workbook(
         WorkbookExport(
             language=language,
@@ -149,6 +177,32 @@ def import_assessment(
     changed = sum(1 for item in items if _differs(saved.get(item.practice_id), item))
     save_ratings(actor, assessment, items, expected_version=None if overwrite else parsed.version)
     return ImportOutcome(rows=len(items), changed=changed if assessment.version != before else 0)
+
+
+def import_own(actor: User, respondent: Respondent, data: bytes) -> ImportOutcome:
+    """Apply a respondent's filled workbook to their own ratings, every row or none."""
+    assessment = respondent.assessment
+    ensure_editable(assessment)
+    assigned = assigned_practices(areas_in_scope(assessment), respondent.assignments)
+    areas = {code: [p.id for p in practices] for code, practices in assigned.items()}
+    parsed = read_workbook(data, areas, import_limits())
+    problems = [problem_message(p) for p in parsed.problems]
+    if not problems and parsed.assessment_id != assessment.id:
+        problems.append(_("This file was exported from another assessment."))
+    if problems:
+        raise ExcelImportError(problems)
+    items = [
+        RatingInput(
+            practice_id=row.practice_id,
+            rating=row.rating,
+            evidence=row.evidence,
+            comment=row.comment,
+            na_reason=row.na_reason,
+        )
+        for row in parsed.rows
+    ]
+    changed = save_own_ratings(actor, respondent, items)
+    return ImportOutcome(rows=len(items), changed=changed)
 
 
 def _differs(row: PracticeRating | None, item: RatingInput) -> bool:

@@ -319,8 +319,9 @@ def own_states(respondent: Respondent) -> dict[str, dict[str, Any]]:
 
 def save_own_ratings(
     actor: User, respondent: Respondent, items: Iterable[workflow.RatingInput]
-) -> None:
-    """A respondent's ratings of their assignments, all of a page or none."""
+) -> int:
+    """A respondent's ratings of their assignments, all of a page (or a workbook) or none;
+    the number of practices changed."""
     assessment = respondent.assessment
     workflow.ensure_editable(assessment)
     areas = workflow.areas_in_scope(assessment)
@@ -360,6 +361,7 @@ def save_own_ratings(
     db.session.flush()
     if new:
         record_change(actor, "respond", assessment, old=old, new=new, label=_label(assessment))
+    return len(new)
 
 
 # ------------------------------------------------------------------------- consolidation
