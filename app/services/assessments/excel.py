@@ -29,6 +29,7 @@ from app.services.errors import ServiceError
 from assessments.excel_format import (
     AreaSheet,
     ImportLimits,
+    ParsedWorkbook,
     Problem,
     SheetRow,
     WorkbookExport,
@@ -155,6 +156,29 @@ def import_assessment(
         area.code: [practice.id for _goal, practice in area.practices()]
         for area in areas_in_scope(assessment)
     }
+    parsed, items = _read(assessment, areas, data)
+    before = assessment.version
+    saved = ratings_by_practice(assessment)
+    changed = sum(1 for item in items if _differs(saved.get(item.practice_id), item))
+    save_ratings(actor, assessment, items, expected_version=None if overwrite else parsed.version)
+    return ImportOutcome(rows=len(items), changed=changed if assessment.version != before else 0)
+
+
+def import_own(actor: User, respondent: Respondent, data: bytes) -> ImportOutcome:
+    """Apply a respondent's filled workbook to their own ratings, every row or none."""
+    assessment = respondent.assessment
+    ensure_editable(assessment)
+    assigned = assigned_practices(areas_in_scope(assessment), respondent.assignments)
+    areas = {code: [p.id for p in practices] for code, practices in assigned.items()}
+    _parsed, items = _read(assessment, areas, data)
+    changed = save_own_ratings(actor, respondent, items)
+    return ImportOutcome(rows=len(items), changed=changed)
+
+
+def _read(
+    assessment: Assessment, areas: dict[str, list[str]], data: bytes
+) -> tuple[ParsedWorkbook, list[RatingInput]]:
+    """The workbook's rows as rating inputs; ExcelImportError listing every problem."""
     parsed = read_workbook(data, areas, import_limits())
     problems = [problem_message(p) for p in parsed.problems]
     if not problems and parsed.assessment_id != assessment.id:
@@ -172,37 +196,7 @@ def import_assessment(
         )
         for row in parsed.rows
     ]
-    before = assessment.version
-    saved = ratings_by_practice(assessment)
-    changed = sum(1 for item in items if _differs(saved.get(item.practice_id), item))
-    save_ratings(actor, assessment, items, expected_version=None if overwrite else parsed.version)
-    return ImportOutcome(rows=len(items), changed=changed if assessment.version != before else 0)
-
-
-def import_own(actor: User, respondent: Respondent, data: bytes) -> ImportOutcome:
-    """Apply a respondent's filled workbook to their own ratings, every row or none."""
-    assessment = respondent.assessment
-    ensure_editable(assessment)
-    assigned = assigned_practices(areas_in_scope(assessment), respondent.assignments)
-    areas = {code: [p.id for p in practices] for code, practices in assigned.items()}
-    parsed = read_workbook(data, areas, import_limits())
-    problems = [problem_message(p) for p in parsed.problems]
-    if not problems and parsed.assessment_id != assessment.id:
-        problems.append(_("This file was exported from another assessment."))
-    if problems:
-        raise ExcelImportError(problems)
-    items = [
-        RatingInput(
-            practice_id=row.practice_id,
-            rating=row.rating,
-            evidence=row.evidence,
-            comment=row.comment,
-            na_reason=row.na_reason,
-        )
-        for row in parsed.rows
-    ]
-    changed = save_own_ratings(actor, respondent, items)
-    return ImportOutcome(rows=len(items), changed=changed)
+    return parsed, items
 
 
 def _differs(row: PracticeRating | None, item: RatingInput) -> bool:
