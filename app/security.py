@@ -24,6 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+ANY_ACCOUNT = "any-account"
 ALL_ROLES = frozenset(Role)
 
 
@@ -38,8 +39,15 @@ def public(view: F) -> F:
 
 
 def signed_in(view: F) -> F:
-    """Any active signed-in user, whatever the role."""
+    """Any active signed-in member of staff: every role but ``respondent``, who sees only
+    the practices assigned to them."""
     return _declare(view, SIGNED_IN)
+
+
+def any_account(view: F) -> F:
+    """Any active signed-in user, respondents included: the home page, one's password and
+    sign-in sessions."""
+    return _declare(view, ANY_ACCOUNT)
 
 
 def roles(*allowed: Role) -> Callable[[F], F]:
@@ -81,7 +89,11 @@ def role_may_open(role: Role, endpoint: str) -> bool:
 
 def _admits(access: object, role: Role) -> bool:
     """Whether a signed-in ``role`` passes the audience ``access`` (None: nobody)."""
-    return access in (PUBLIC, SIGNED_IN) or (isinstance(access, frozenset) and role in access)
+    if access in (PUBLIC, ANY_ACCOUNT):
+        return True
+    if access == SIGNED_IN:
+        return role is not Role.RESPONDENT
+    return isinstance(access, frozenset) and role in access
 
 
 def enforce_declared_access() -> Any:

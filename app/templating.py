@@ -30,6 +30,7 @@ NAVIGATION = (
     NavItem("org.business_lines", _l("Business lines")),
     NavItem("cycles.index", _l("Assessment cycles")),
     NavItem("cycles.my_assessments", _l("My assessments")),
+    NavItem("cycles.assigned", _l("Assigned to me")),
     NavItem("surveys.surveys", _l("Surveys")),
     NavItem("findings.findings", _l("Findings")),
     NavItem("themes.themes", _l("Themes")),

@@ -29,6 +29,7 @@ from models.org import BusinessLine, business_line_directors
 from models.outcome import OutcomeKpi, OutcomeKpiValue
 from models.profile import CapabilityPlan, CapabilityTarget
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
+from models.respondent import Respondent, RespondentRating
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.satisfaction import (
     QuestionKind,
@@ -40,7 +41,7 @@ from models.satisfaction import (
 from models.submission import FormSubmission
 from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
-from models.user import LOCALES, Role, User
+from models.user import LOCALES, RespondentLine, Role, User
 from models.user_session import UserSession
 
 __all__ = [
@@ -82,6 +83,9 @@ __all__ = [
     "QuestionKind",
     "QuickWinProject",
     "QuickWinRuleSetting",
+    "Respondent",
+    "RespondentLine",
+    "RespondentRating",
     "Review",
     "ReviewDecision",
     "ReviewKind",

@@ -93,6 +93,10 @@ class Assessment(TimestampMixin, Base):
     validated_at: Mapped[datetime | None]
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    #: When the director opened consolidation: until then respondents' ratings stay private.
+    consolidation_opened_at: Mapped[datetime | None]
+    #: Every respondent's ratings at validation, kept with the result snapshot.
+    respondent_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
 
     cycle: Mapped[Cycle] = relationship(back_populates="assessments")
@@ -124,6 +128,8 @@ class PracticeRating(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     na_reason: Mapped[str] = mapped_column(Text, default="")
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    #: Why the consensus differs from the respondents' proposed consensus.
+    consensus_reason: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None]
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin, value_enum
@@ -20,6 +20,8 @@ class Role(enum.StrEnum):
     PMO = "pmo"
     LEADERSHIP = "leadership"
     DIRECTOR = "director"
+    #: A person of a business line invited to rate the practices assigned to them.
+    RESPONDENT = "respondent"
 
 
 LOCALES = ("zh_CN", "en")
@@ -43,10 +45,18 @@ class User(TimestampMixin, Base):
         back_populates="directors",
         order_by="BusinessLine.code",
     )
+    #: The business line a respondent belongs to (directors lead lines through
+    #: ``business_lines``); loaded only when asked for.
+    respondent_line: Mapped[RespondentLine | None] = relationship(cascade="all, delete-orphan")
 
     # Versions count edits of the account, not sign-ins or language switches: services bump
     # ``version`` themselves, and SQLAlchemy still refuses an update from a stale version.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def business_line_id(self) -> int | None:
+        """The line of a respondent; None for every other role."""
+        return self.respondent_line.business_line_id if self.respondent_line else None
 
     # Flask-Login protocol, written out so models/ need not import Flask.
     @property
@@ -68,3 +78,17 @@ class User(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class RespondentLine(Base):
+    """The business line a respondent account belongs to: they are invited to its
+    assessments only."""
+
+    __tablename__ = "respondent_lines"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    business_line_id: Mapped[int] = mapped_column(
+        ForeignKey("business_lines.id", ondelete="CASCADE"), index=True
+    )

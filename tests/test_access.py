@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from app.security import PUBLIC, SIGNED_IN
+from app.security import ANY_ACCOUNT, PUBLIC, SIGNED_IN
 from models import Role
 
 
@@ -24,7 +24,7 @@ def test_every_route_declares_its_audience():
         if rule.endpoint == "static":
             continue
         access = application.view_functions[rule.endpoint].access
-        assert access in (PUBLIC, SIGNED_IN) or (access and set(access) <= set(Role))
+        assert access in (PUBLIC, SIGNED_IN, ANY_ACCOUNT) or (access and set(access) <= set(Role))
 
 
 def test_an_undeclared_route_is_refused_at_run_time():
@@ -36,15 +36,19 @@ def test_an_undeclared_route_is_refused_at_run_time():
 
 
 ALL = [Role.ADMIN, Role.PMO, Role.LEADERSHIP, Role.DIRECTOR]
+#: Respondents open only their home page, their password, sessions and assignments.
+ACCOUNTS = [*ALL, Role.RESPONDENT]
 # (method, url, roles allowed); everyone else signed in gets 403.
 ACCESS_TABLE = [
-    ("GET", "/", ALL),
+    ("GET", "/", ACCOUNTS),
     ("GET", "/business-lines", ALL),
     ("GET", "/business-lines/new", [Role.ADMIN, Role.PMO]),
     ("GET", "/users", [Role.ADMIN, Role.PMO]),
     ("GET", "/users/new", [Role.ADMIN, Role.PMO]),
     ("GET", "/audit/", [Role.ADMIN]),
-    ("GET", "/password", ALL),
+    ("GET", "/password", ACCOUNTS),
+    ("GET", "/profile/sessions", ACCOUNTS),
+    ("GET", "/cycles/assigned", [Role.DIRECTOR, Role.RESPONDENT]),
     ("GET", "/cycles/", [Role.ADMIN, Role.PMO, Role.LEADERSHIP]),
     ("GET", "/cycles/new", [Role.ADMIN, Role.PMO]),
     ("GET", "/cycles/mine", [Role.DIRECTOR]),
@@ -85,7 +89,7 @@ ACCESS_TABLE = [
 ]
 
 
-@pytest.mark.parametrize("role", ALL, ids=lambda r: r.value)
+@pytest.mark.parametrize("role", ACCOUNTS, ids=lambda r: r.value)
 @pytest.mark.parametrize(
     ("method", "url", "allowed"), ACCESS_TABLE, ids=[f"{m} {u}" for m, u, _ in ACCESS_TABLE]
 )

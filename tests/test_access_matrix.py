@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.services.assessments.evidence import Upload, attach
+from app.services.assessments.respondents import invite
 from app.services.assessments.workflow import load_assessment
 from app.services.backlog.quickwins import add_kpi, add_measurement, promote
 from app.services.backlog.reviews import add_action, create_review
@@ -32,6 +33,7 @@ from assessments.kpi import Direction
 from assessments.outcome_kpis import Frequency as KpiFrequency
 from models import (
     ApiToken,
+    Assessment,
     Base,
     Channel,
     ClusteringRun,
@@ -53,18 +55,21 @@ from tests.assessment_support import assessment_id_of, make_cycle
 from tests.backlog_helpers import make_item
 from tests.conftest import PASSWORD, Person
 
-ADMIN, PMO, LEAD, DIR, OTHER, ANON = (
+ADMIN, PMO, LEAD, DIR, OTHER, RESP, ANON = (
     "admin",
     "pmo",
     "leadership",
     "director",
     "other-director",
+    "respondent",
     "anonymous",
 )
+#: Staff: every role but respondents, who see only what is assigned to them.
 SIGNED = frozenset({ADMIN, PMO, LEAD, DIR, OTHER})
+ACCOUNTS = SIGNED | {RESP}
 MANAGERS = frozenset({ADMIN, PMO})
 READERS = frozenset({ADMIN, PMO, LEAD})
-EVERYONE = SIGNED | {ANON}
+EVERYONE = ACCOUNTS | {ANON}
 
 
 @dataclass(frozen=True)
@@ -89,20 +94,20 @@ def rule_of(roles: frozenset[str], *, line: bool = False) -> Rule:
 # checked for refusal (roles outside ``allowed``).
 EXPECTED: dict[str, Rule] = {
     # main
-    "main.home": rule_of(SIGNED),
+    "main.home": rule_of(ACCOUNTS),
     "main.healthz": rule_of(EVERYONE),
     "main.readyz": rule_of(EVERYONE),
     "main.favicon": rule_of(EVERYONE),
     "main.set_language": rule_of(EVERYONE),
     # auth and profile
     "auth.login": rule_of(EVERYONE),
-    "auth.logout": rule_of(SIGNED),
-    "auth.password": rule_of(SIGNED),
+    "auth.logout": rule_of(ACCOUNTS),
+    "auth.password": rule_of(ACCOUNTS),
     "profile.tokens": rule_of(SIGNED),
     "profile.revoke": rule(DIR, line=True),  # the token belongs to the director of line A
-    "profile.sessions": rule_of(SIGNED),
+    "profile.sessions": rule_of(ACCOUNTS),
     "profile.revoke_session_view": rule(DIR, line=True),  # a session of that director
-    "profile.revoke_other_sessions": rule_of(SIGNED),
+    "profile.revoke_other_sessions": rule_of(ACCOUNTS),
     # notifications: each person's own; group bots for the managers
     "notifications.index": rule_of(SIGNED),
     "notifications.open_notification": rule(DIR, line=True),  # the director's own notice
@@ -167,6 +172,15 @@ EXPECTED: dict[str, Rule] = {
     "cycles.evidence": rule(ADMIN, PMO, LEAD, DIR, line=True),  # POST: who fills it in
     "cycles.evidence_download": rule(ADMIN, PMO, LEAD, DIR, line=True),
     "cycles.evidence_remove": rule(DIR, line=True),
+    # several respondents: the respondent of line A is invited to its assessment
+    "cycles.assigned": rule(DIR, OTHER, RESP),
+    "cycles.respondents": rule(ADMIN, PMO, DIR, line=True),
+    "cycles.respond": rule(RESP, line=True),
+    "cycles.respond_export": rule(RESP, line=True),
+    "cycles.respond_import": rule(RESP, line=True),
+    "cycles.open_consolidation": rule(ADMIN, PMO, DIR, line=True),
+    "cycles.consolidation": rule(ADMIN, PMO, DIR, line=True),
+    "cycles.disagreement_finding": rule(ADMIN, PMO, DIR, line=True),
     # surveys (the answer page is public by its unguessable link)
     "surveys.surveys": rule_of(MANAGERS),
     "surveys.export_surveys": rule_of(MANAGERS),
@@ -309,9 +323,16 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         actions=("approve",),
     )
     spare_item = make_item(app, "另一项", business_line_id=line_a.id, owner_id=director.id)
-    people = {ADMIN: admin, PMO: pmo, LEAD: lead, DIR: director, OTHER: other}
+    respondent = make_user(Role.RESPONDENT, business_lines=(line_a.id,))
+    people = {ADMIN: admin, PMO: pmo, LEAD: lead, DIR: director, OTHER: other, RESP: respondent}
     with app.app_context():
         actor = db.session.get(User, pmo.id)
+        invite(
+            actor,
+            db.session.get(Assessment, assessment_id),
+            assignments=["STD"],
+            user_id=respondent.id,
+        )
         finding = add_manual_finding(
             actor, text="需求变更频繁", business_line_id=line_a.id, severity=3
         )
@@ -388,9 +409,10 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         notice_id = db.session.scalar(
             select(Notification.id).where(Notification.user_id == director.id).limit(1)
         )
-        tokens = {
+        tokens = {  # respondents have no API token
             role: create_token(None, db.session.get(User, person.id), "matrix")[1]
             for role, person in people.items()
+            if role != RESP
         }
         db.session.commit()
         ids = {
@@ -483,6 +505,8 @@ def _to_login(response: Any) -> bool:
 def check_get(role: str, url: str, expected: Rule, response: Any) -> str | None:
     status = response.status_code
     allowed = role in expected.allowed
+    if role in (ANON, RESP) and _is_api(url) and not allowed:
+        return None if status == 401 else f"expected 401 (no API for {role}), got {status}"
     if role == ANON and not allowed:
         ok = status == 401 if _is_api(url) else _to_login(response)
         return None if ok else f"anonymous expected sign-in, got {status}"
@@ -496,7 +520,7 @@ def check_get(role: str, url: str, expected: Rule, response: Any) -> str | None:
 
 def check_refused_post(role: str, url: str, response: Any) -> str | None:
     status = response.status_code
-    if role == ANON:
+    if role == ANON or (role == RESP and _is_api(url)):  # a respondent has no API token
         ok = status == 401 if _is_api(url) else _to_login(response)
     else:
         ok = status in (403, 404)

@@ -194,6 +194,7 @@ def test_assessment_detail_has_process_areas_as_ladder_score_prints_them(app, cl
         "target_level",
         "score",
         "process_areas",
+        "respondents",
     }
     assert (body["status"], body["maturity_level"], body["target_level"], body["score"]) == (
         "draft",

@@ -36,7 +36,8 @@ def test_backup_restores_exactly_into_an_empty_database_of_either_kind(app, empt
     assert made.exit_code == 0, made.output
     with zipfile.ZipFile(archive) as handle:
         manifest = json.loads(handle.read("manifest.json"))
-    assert manifest["tables"]["users"]["rows"] == 8
+    assert manifest["tables"]["users"]["rows"] == 15  # 8 and 7 respondents
+    assert manifest["tables"]["respondent_ratings"]["rows"] > 0
 
     restored = empty_target.test_cli_runner().invoke(args=["restore", str(archive)])
     assert restored.exit_code == 0, restored.output
@@ -61,7 +62,7 @@ def test_restore_refuses_a_non_empty_database_and_changes_nothing(app, tmp_path)
     assert result.exit_code == 1
     assert "not empty" in result.stderr
     with app.app_context():
-        assert len(table_rows(db.engine)["users"]) == 8
+        assert len(table_rows(db.engine)["users"]) == 15
 
 
 def test_restore_refuses_damaged_or_foreign_archives(empty_target, tmp_path):

@@ -152,3 +152,95 @@ def test_score_bad_input_fails_with_a_clear_message(tmp_path, content, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert result.stdout == ""
+
+
+# ------------------------------------------------------------------------ ladder consolidate
+
+
+def test_consolidate_proposes_a_consensus_and_scores_it(tmp_path):
+    ratings_a = {**full_ratings("FI"), "PP.SP1.1": "FI", "PP.SP1.2": "NA"}
+    path = write_json(
+        tmp_path / "c.json",
+        {
+            "model": "cmmi-dev-1.3",
+            "target_level": 2,
+            "respondents": {
+                "王经理": {"ratings": ratings_a},
+                "李工": {"ratings": {"PP.SP1.1": "PI", "PP.SP1.2": "LI", "PP.SP1.3": "LI"}},
+                "赵工": {"ratings": {"PP.SP1.1": "LI", "PP.SP1.2": "NA"}},
+            },
+        },
+    )
+    result = ladder("consolidate", str(path), "--format", "json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"practices", "disagreements", "score"}
+    assert data["practices"]["PP.SP1.1"] == {
+        "ratings": {"王经理": "FI", "李工": "PI", "赵工": "LI"},
+        "proposed": "LI",
+        "disagreement": True,
+    }
+    assert data["practices"]["PP.SP1.2"] == {
+        "ratings": {"王经理": "NA", "李工": "LI", "赵工": "NA"},
+        "proposed": "NA",
+        "disagreement": True,
+    }
+    assert data["practices"]["PP.SP1.3"]["proposed"] == "LI"  # the lower of FI and LI
+    assert data["disagreements"] == ["PP.SP1.1", "PP.SP1.2"]
+    model = load_builtin_model("cmmi-dev-1.3")
+    assert list(data["practices"]) == [p.id for _a, _g, p in model.practices()]
+    proposed = {pid: entry["proposed"] for pid, entry in data["practices"].items()}
+    score_input = write_json(
+        tmp_path / "s.json",
+        {
+            "model": "cmmi-dev-1.3",
+            "target_level": 2,
+            "ratings": proposed,
+            "na_reasons": {pid: "-" for pid, r in proposed.items() if r == "NA"},
+        },
+    )
+    scored = ladder("score", str(score_input), "--format", "json", tmp_path=tmp_path)
+    assert data["score"] == json.loads(scored.stdout)
+
+
+def test_consolidate_lists_only_rated_practices(tmp_path):
+    path = write_json(
+        tmp_path / "c.json",
+        {"model": "cmmi-dev-1.3", "respondents": {"A": {"ratings": {"REQM.SP1.1": "NI"}}}},
+    )
+    result = ladder("consolidate", str(path), "--format", "json", tmp_path=tmp_path)
+    data = json.loads(result.stdout)
+    assert data["practices"] == {
+        "REQM.SP1.1": {"ratings": {"A": "NI"}, "proposed": "NI", "disagreement": False}
+    }
+    assert data["disagreements"] == []
+    assert data["score"]["complete"] is False
+    assert data["score"]["target_level"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "messages"),
+    [
+        ("{not json", ["invalid JSON"]),
+        ('{"model": "nope", "respondents": {}}', ["unknown model"]),
+        ('{"model": "cmmi-dev-1.3", "target_level": 0, "respondents": {}}', ["target_level"]),
+        ('{"model": "cmmi-dev-1.3", "respondents": []}', ["respondents"]),
+        (
+            '{"model": "cmmi-dev-1.3", "respondents": {"王经理": {"ratings": {"PP.SP1.1": "XX"}}}}',
+            ["王经理", "PP.SP1.1", "XX"],
+        ),
+        (
+            '{"model": "cmmi-dev-1.3", "respondents": {"李工": {"ratings": {"ZZ.SP9.9": "FI"}}}}',
+            ["李工", "ZZ.SP9.9", "unknown practice id"],
+        ),
+        ('{"model": "cmmi-dev-1.3", "respondents": {"李工": "FI"}}', ["李工"]),
+    ],
+)
+def test_consolidate_bad_input_fails_naming_the_respondent_and_id(tmp_path, content, messages):
+    path = tmp_path / "c.json"
+    path.write_text(content, encoding="utf-8")
+    result = ladder("consolidate", str(path), "--format", "json", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    for message in messages:
+        assert message in result.stderr

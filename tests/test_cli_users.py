@@ -150,14 +150,17 @@ def test_an_unknown_role_is_a_usage_error(app):
         app,
         "x@example.com",
         "--role",
-        "respondent",
+        "guest",
         "--name",
         "X",
         "--password-stdin",
         stdin=f"{NEW_PASSWORD}\n",
     )
     assert result.exit_code == 2
-    assert "'respondent' is not one of 'admin', 'pmo', 'leadership', 'director'" in result.stderr
+    assert (
+        "'guest' is not one of 'admin', 'pmo', 'leadership', 'director', 'respondent'"
+        in result.stderr
+    )
     assert _counts(app) == (0, 0)
 
 

@@ -36,10 +36,10 @@ def test_demo_twice_keeps_data_and_reset_seeds_again(app):
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0
     assert "already" in again.stderr
-    assert again.stdout.count("@demo.ladder") == 8
+    assert again.stdout.count("@demo.ladder") == 15  # 8 and 7 respondents
     reset = runner.invoke(args=["demo", "--reset"])
     assert reset.exit_code == 0
-    assert reset.stdout.count("@demo.ladder") == 8
+    assert reset.stdout.count("@demo.ladder") == 15
 
 
 def test_large_demo_has_thirty_business_lines(app):

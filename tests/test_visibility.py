@@ -82,9 +82,10 @@ MENUS = {
         "themes.themes", "backlog.items", "quickwins.showcase", "reports.dashboard",
     ],
     Role.DIRECTOR: [
-        "main.home", "org.business_lines", "cycles.my_assessments", "findings.findings",
-        "backlog.items", "quickwins.showcase",
+        "main.home", "org.business_lines", "cycles.my_assessments", "cycles.assigned",
+        "findings.findings", "backlog.items", "quickwins.showcase",
     ],
+    Role.RESPONDENT: ["main.home", "cycles.assigned"],
 }  # fmt: skip
 
 

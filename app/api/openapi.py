@@ -96,6 +96,12 @@ SCHEMAS: dict[str, Any] = {
                 "description": "By process-area code, as `ladder score --format json` prints.",
                 "additionalProperties": _ref("ProcessAreaResult"),
             },
+            "respondents": {
+                "type": "array",
+                "description": "Who rates the assessment; the director is listed when they "
+                "rate. `completed`: every practice assigned to them is rated.",
+                "items": _object({"id": _INT, "name": _STR, "completed": {"type": "boolean"}}),
+            },
         }
     ),
     "BacklogItem": _object(

@@ -14,7 +14,7 @@ from app.auth import bp
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.errors import refusal
 from app.extensions import db, limiter
-from app.security import is_safe_redirect, public, signed_in
+from app.security import any_account, is_safe_redirect, public
 from app.services.org import change_password, normalise_email
 from app.services.passwords import hash_password, needs_rehash, verify_password
 from app.sessions import sign_in, sign_out
@@ -82,7 +82,7 @@ def login() -> str | Response:
 
 
 @bp.route("/logout", methods=["POST"])
-@signed_in
+@any_account
 def logout() -> Response:
     sign_out()
     flash(_("You have signed out."), "info")
@@ -90,7 +90,7 @@ def logout() -> Response:
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@signed_in
+@any_account
 def password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.commands.backup import backup_command, restore_command
 from app.commands.cluster import cluster_command
+from app.commands.consolidate import consolidate_command
 from app.commands.demo import demo_command
 from app.commands.models import model_group, score_command
 from app.commands.notifications import notifications_group, remind_command
@@ -18,6 +19,7 @@ def register_commands(app: Flask) -> None:
         demo_command,
         model_group,
         score_command,
+        consolidate_command,
         cluster_command,
         token_group,
         user_group,

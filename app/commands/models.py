@@ -131,7 +131,7 @@ def import_command(path: Path) -> None:
     click.echo(f"Imported {row.key} v{row.version} ({len(model.process_areas)} process areas).")
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -141,17 +141,12 @@ def _read_json(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         fail(f"{path}:{error.lineno}: invalid JSON: {error.msg} (column {error.colno})")
     if not isinstance(data, dict):
-        fail(f"{path}: expected a JSON object with model, target_level and ratings")
+        fail(f"{path}: expected a JSON object with model and target_level")
     return data
 
 
-@click.command("score")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@FORMAT
-@with_appcontext
-def score_command(path: Path, output_format: str) -> None:
-    """Score a JSON file of ratings: {"model", "target_level", "ratings", "na_reasons"}."""
-    data = _read_json(path)
+def read_model_and_target(path: Path, data: dict[str, Any]) -> tuple[MaturityModel, int | None]:
+    """The model named by ``"model"`` and the ``"target_level"`` (1–5 or absent) of an input."""
     key = data.get("model")
     if not isinstance(key, str) or not key:
         fail(f'{path}: "model" must name a model, e.g. "cmmi-dev-1.3"')
@@ -161,6 +156,17 @@ def score_command(path: Path, output_format: str) -> None:
         isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 5
     ):
         fail(f'{path}: "target_level" must be a whole number from 1 to 5, not {target!r}')
+    return model, target
+
+
+@click.command("score")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@FORMAT
+@with_appcontext
+def score_command(path: Path, output_format: str) -> None:
+    """Score a JSON file of ratings: {"model", "target_level", "ratings", "na_reasons"}."""
+    data = read_json(path)
+    model, target = read_model_and_target(path, data)
     ratings = data.get("ratings", {})
     reasons = data.get("na_reasons") or {}
     if not isinstance(ratings, dict) or not isinstance(reasons, dict):

@@ -15,7 +15,7 @@ from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.cycles import bp
-from app.cycles.filling import _area_or_404
+from app.cycles.filling import area_or_404
 from app.errors import refusal
 from app.i18n import current_locale_code
 from app.security import signed_in
@@ -51,7 +51,7 @@ def _render(item: Assessment, area: ProcessArea, form: EvidenceForm) -> str:
 def evidence(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
     """Readers see the files; those who fill the assessment in attach them here."""
     item = get_visible_assessment_or_404(current_user, assessment_id)
-    area = _area_or_404(item, code)
+    area = area_or_404(item, code)
     form = EvidenceForm()
     if request.method == "GET":
         return _render(item, area, form)

@@ -22,8 +22,9 @@ from app.services.assessments.access import (
     get_visible_assessment_or_404,
 )
 from app.services.assessments.evidence_store import files_by_practice
+from app.services.assessments.respondents import can_read_consolidation
 from assessments.maturity_model.model import ProcessArea
-from models import Assessment, Role
+from models import Assessment, AssessmentStatus, Role
 
 FIELDS = ("rating", "evidence", "links", "comment", "na_reason")
 
@@ -46,11 +47,16 @@ def assessment(assessment_id: int) -> str:
         overall=service.overall_progress_of(item),
         can_fill=can_fill_assessment(current_user, item),
         can_review=can_review_assessment(current_user, item),
+        can_see_respondents=can_read_consolidation(current_user, item),
+        next_unrated=service.first_unrated(item),
+        returned_comments=service.review_comments_by_area(item)
+        if item.status is AssessmentStatus.RETURNED
+        else {},
         language=_language(),
     )
 
 
-def _area_or_404(item: Assessment, code: str) -> ProcessArea:
+def area_or_404(item: Assessment, code: str) -> ProcessArea:
     for area in service.areas_in_scope(item):
         if area.code == code:
             return area
@@ -95,6 +101,7 @@ def _render_area(
         evidence_files=files_by_practice(item),
         editable=can_fill_assessment(current_user, item),
         progress=service.progress_by_area(item)[area.code],
+        next_unrated=service.first_unrated(item),
         areas=service.areas_in_scope(item),
         form=RatingPageForm(),
         rating_choices=RATING_CHOICES,
@@ -107,7 +114,7 @@ def _render_area(
 @signed_in
 def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
     item = get_visible_assessment_or_404(current_user, assessment_id)
-    area = _area_or_404(item, code)
+    area = area_or_404(item, code)
     if request.method == "GET":
         saved = service.practice_states(item)
         values = {

@@ -13,6 +13,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     HiddenField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -64,3 +65,25 @@ class ModelUploadForm(FlaskForm):
             FileAllowed(["yaml", "yml"], _l("The model file must be a .yaml or .yml file.")),
         ],
     )
+
+
+class InviteForm(FlaskForm):
+    """Invite a person of the business line, or a new respondent account, and assign them
+    process areas or single practices."""
+
+    user_id = SelectField(_l("Person"), coerce=int, validators=[Optional()])
+    email = StringField(_l("Email (new account)"), validators=[Optional(), Length(max=254)])
+    display_name = StringField(_l("Name (new account)"), validators=[Optional(), Length(max=100)])
+    password = PasswordField(
+        _l("Initial password (new account)"), validators=[Optional(), Length(max=200)]
+    )
+    assignments = StringField(
+        _l("Assigned process areas or practices"),
+        description=_l("Codes separated by spaces, e.g. PP PMC REQM.SP1.1"),
+        validators=[DataRequired(), Length(max=5000)],
+    )
+    due = DateField(_l("Due date"), validators=[Optional()])
+
+
+class OwnWorkbookForm(FlaskForm):
+    file = FileField(_l("Your filled workbook (.xlsx)"), validators=[FileRequired()])

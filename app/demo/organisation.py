@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.services.org import save_business_line, save_user
-from models import Role, User
+from models import BusinessLine, Role, User
 
 DEMO_PASSWORD = "ladder-demo"
 DEMO_DOMAIN = "demo.ladder"
@@ -67,7 +67,7 @@ def demo_business_lines(size: str) -> list[tuple[str, str]]:
     return lines
 
 
-def _person(n: int) -> str:
+def person_name(n: int) -> str:
     return SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)]
 
 
@@ -90,7 +90,7 @@ def seed_organisation(size: str, progress: Callable[[int], None] = lambda _n: No
             None,
             None,
             email=f"director{n}@{DEMO_DOMAIN}",
-            display_name=f"{_person(n)}（{name}总监）",
+            display_name=f"{person_name(n)}（{name}总监）",
             role=Role.DIRECTOR,
             password=DEMO_PASSWORD,
         )
@@ -116,6 +116,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Seeding outcome KPIs", "app.demo.outcomes:seed"),
     ("Seeding satisfaction surveys", "app.demo.satisfaction:seed"),
     ("Seeding benefits and lessons", "app.demo.lessons:seed"),
+    ("Seeding respondents", "app.demo.respondents:seed"),
 ]
 
 
@@ -134,6 +135,9 @@ def demo_accounts() -> Iterator[DemoAccount]:
     users = db.session.scalars(
         select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id)
     )
+    names = dict(db.session.execute(select(BusinessLine.id, BusinessLine.name)).all())
     for user in users:
         lines = tuple(bl.name for bl in user.business_lines)
+        if user.business_line_id is not None:  # a respondent belongs to one line
+            lines = (names[user.business_line_id],)
         yield DemoAccount(user.email, user.role.value, user.display_name, lines)

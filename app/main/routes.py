@@ -16,14 +16,15 @@ from werkzeug.wrappers import Response
 
 from app.extensions import db
 from app.main import bp
-from app.security import is_safe_redirect, public, signed_in
+from app.security import any_account, is_safe_redirect, public
 from app.services.assessments.access import assessments_to_fill, count_waiting_review
+from app.services.assessments.respondents import assignments_of
 from app.services.visibility import MANAGERS, visible_business_lines
 from models import LOCALES, BusinessLine, Role, User
 
 
 @bp.route("/")
-@signed_in
+@any_account
 def home() -> str:
     lines = visible_business_lines(current_user).where(BusinessLine.active.is_(True))
     my_lines = list(db.session.scalars(lines.order_by(BusinessLine.code)))
@@ -37,7 +38,14 @@ def home() -> str:
     if current_user.role in MANAGERS:
         counts["waiting_review"] = count_waiting_review()
     to_fill = assessments_to_fill(current_user) if current_user.role is Role.DIRECTOR else []
-    return render_template("main/home.html", my_lines=my_lines, counts=counts, to_fill=to_fill)
+    assigned = (
+        assignments_of(current_user)
+        if current_user.role in (Role.DIRECTOR, Role.RESPONDENT)
+        else []
+    )
+    return render_template(
+        "main/home.html", my_lines=my_lines, counts=counts, to_fill=to_fill, assigned=assigned
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -24,6 +24,7 @@ ROLE_LABELS = {
     Role.PMO: _l("PMO"),
     Role.LEADERSHIP: _l("Leadership"),
     Role.DIRECTOR: _l("Director"),
+    Role.RESPONDENT: _l("Respondent"),
 }
 
 
@@ -60,5 +61,7 @@ class UserForm(OncePerInstance, FlaskForm):
         validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
         description=_l("Leave empty to keep the current password."),
     )
-    business_lines = SelectMultipleField(_l("Business lines (directors)"), coerce=int)
+    business_lines = SelectMultipleField(
+        _l("Business lines (those a director leads, the one a respondent belongs to)"), coerce=int
+    )
     version = HiddenField()

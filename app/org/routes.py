@@ -15,7 +15,7 @@ from app.org.forms import BusinessLineForm, UserForm
 from app.pagination import paginate
 from app.params import form_version
 from app.security import roles, signed_in
-from app.services.org import save_business_line, save_user
+from app.services.org import line_ids_of, save_business_line, save_user
 from app.services.permissions import can_manage_user
 from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
@@ -189,7 +189,7 @@ def edit_user(user_id: int | None = None) -> str | Response | tuple[str, int]:
     ]
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
-        form.business_lines.data = [bl.id for bl in user.business_lines]
+        form.business_lines.data = line_ids_of(user)
     if not form.validate_on_submit():
         return render_template("org/user_form.html", form=form, user=user, stale=None)
     with refusal(form, stale_notice=True) as refused:

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.pagination import paginate
 from app.profile import bp
 from app.profile.forms import NewTokenForm, RevokeTokenForm
-from app.security import signed_in
+from app.security import any_account, signed_in
 from app.services.sessions import end_other_sessions, revoke_session, user_sessions
 from app.services.submissions import claim, complete
 from app.services.tokens import WRITE_SCOPE_ROLES, create_token, revoke_token
@@ -68,7 +68,7 @@ def revoke(token_id: int) -> Response:
 
 
 @bp.route("/sessions")
-@signed_in
+@any_account
 def sessions() -> str:
     """The user's live sign-in sessions: where and when, and a way to end each."""
     return render_template(
@@ -80,7 +80,7 @@ def sessions() -> str:
 
 
 @bp.route("/sessions/<int:session_id>/revoke", methods=["POST"])
-@signed_in
+@any_account
 def revoke_session_view(session_id: int) -> Response:
     row = db.session.get(UserSession, session_id)
     if row is None or row.user_id != current_user.id:
@@ -97,7 +97,7 @@ def revoke_session_view(session_id: int) -> Response:
 
 
 @bp.route("/sessions/revoke-others", methods=["POST"])
-@signed_in
+@any_account
 def revoke_other_sessions() -> Response:
     if not RevokeTokenForm().validate_on_submit():
         abort(400)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.services.assessments.access import visible_assessments
+from app.services.assessments.respondents import respondent_summaries
 from app.services.assessments.workflow import score_of
 from app.services.backlog.items import visible_items
 from app.services.backlog.quickwins import project_status, project_views, visible_projects
@@ -100,12 +101,17 @@ def assessment_item(assessment: Assessment) -> dict[str, Any]:
 
 
 def assessment_detail(assessment: Assessment) -> dict[str, Any]:
-    """The item plus ``process_areas`` as ``ladder score --format json`` prints them."""
+    """The item plus ``process_areas`` as ``ladder score --format json`` prints them, and
+    ``respondents`` (the director is listed when they rate)."""
     frozen = _snapshot(assessment)
     areas = (
         frozen["process_areas"] if frozen else result_to_dict(score_of(assessment))["process_areas"]
     )
-    return {**assessment_item(assessment), "process_areas": areas}
+    return {
+        **assessment_item(assessment),
+        "process_areas": areas,
+        "respondents": respondent_summaries(assessment),
+    }
 
 
 # ----------------------------------------------------------------------------- trend

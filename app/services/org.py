@@ -14,7 +14,7 @@ from app.services.errors import ServiceError, StaleEdit
 from app.services.passwords import check_new_password, hash_password
 from app.services.sessions import end_user_sessions
 from app.services.tokens import revoke_user_tokens
-from models import BusinessLine, Role, User
+from models import BusinessLine, RespondentLine, Role, User
 
 BUSINESS_LINE_FIELDS = ("code", "name", "description", "active", "director_ids")
 USER_FIELDS = ("email", "display_name", "role", "locale", "active", "business_line_ids")
@@ -32,8 +32,15 @@ def _bl_state(bl: BusinessLine) -> dict[str, Any]:
 
 def _user_state(user: User) -> dict[str, Any]:
     state = snapshot(user, ("email", "display_name", "role", "locale", "active"))
-    state["business_line_ids"] = sorted(bl.id for bl in user.business_lines)
+    state["business_line_ids"] = line_ids_of(user)
     return state
+
+
+def line_ids_of(user: User) -> list[int]:
+    """The lines a director leads, or the one a respondent belongs to."""
+    if user.role is Role.RESPONDENT:
+        return [user.business_line_id] if user.business_line_id else []
+    return sorted(bl.id for bl in user.business_lines)
 
 
 def _check_version(
@@ -168,7 +175,9 @@ def save_user(
         user.password_hash = hash_password(password)
     if (password and not creating) or disabled:
         end_user_sessions(user)  # a reset or a disabled account signs out every browser
-    ids = list(business_line_ids) if role is Role.DIRECTOR else []
+    lines = list(business_line_ids)
+    _set_respondent_line(user, lines[0] if role is Role.RESPONDENT and lines else None)
+    ids = lines if role is Role.DIRECTOR else []
     user.business_lines = (
         list(db.session.scalars(select(BusinessLine).where(BusinessLine.id.in_(ids))))
         if ids
@@ -183,6 +192,15 @@ def save_user(
         # tokens were issued for the old password or role: scripts need new ones
         revoke_user_tokens(actor, user)
     return user
+
+
+def _set_respondent_line(user: User, line_id: int | None) -> None:
+    if line_id is None:
+        user.respondent_line = None
+    elif user.respondent_line is None:
+        user.respondent_line = RespondentLine(business_line_id=line_id)
+    else:
+        user.respondent_line.business_line_id = line_id
 
 
 def change_password(user: User, new_password: str) -> None:

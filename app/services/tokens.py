@@ -83,6 +83,8 @@ def create_token(
         raise ServiceError(_("The name is longer than %(max)s characters.", max=MAX_NAME), "name")
     if not user.active:
         raise ServiceError(_("The account %(email)s is disabled.", email=user.email))
+    if user.role is Role.RESPONDENT:
+        raise ServiceError(_("Respondent accounts have no API tokens."))
     granted = checked_scopes(user, scopes)
     active = db.session.scalar(
         select(func.count())
@@ -159,6 +161,8 @@ def token_for_request(token: str) -> ApiToken | None:
         .options(joinedload(ApiToken.user))
     )
     if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    if row.user.role is Role.RESPONDENT:  # respondents rate on the pages; they have no API
         return None
     now = utcnow()
     if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, false, or_, select
 
 from app.extensions import db
 from models import BusinessLine, Role, User, business_line_directors
@@ -25,14 +25,21 @@ READERS = (*MANAGERS, Role.LEADERSHIP)
 S = TypeVar("S", bound=Select[Any])
 
 
+#: Roles limited to their own business lines. A respondent belongs to lines too, but leads
+#: none: they see only what is assigned to them (``app/services/assessments/respondents.py``).
+LINE_BOUND = (Role.DIRECTOR, Role.RESPONDENT)
+
+
 def sees_every_line(user: User) -> bool:
-    return user.role is not Role.DIRECTOR
+    return user.role not in LINE_BOUND
 
 
 def leads(user: User, business_line_id: int | None) -> bool:
     """``user`` is one of the directors of the line (loaded from ``user.business_lines``)."""
-    return business_line_id is not None and any(
-        line.id == business_line_id for line in user.business_lines
+    return (
+        user.role is Role.DIRECTOR
+        and business_line_id is not None
+        and any(line.id == business_line_id for line in user.business_lines)
     )
 
 
@@ -62,6 +69,8 @@ def visible_clause(
     """The condition on a business-line id ``column`` for what ``user`` sees; None: all."""
     if sees_every_line(user):
         return None
+    if user.role is Role.RESPONDENT:
+        return false()
     mine = column.in_(led_line_ids(user))
     return or_(column.is_(None), mine) if company_wide else mine
 

@@ -53,10 +53,12 @@ NAV = {
         "main.home",
         "org.business_lines",
         "cycles.my_assessments",
+        "cycles.assigned",
         "findings.findings",
         "backlog.items",
         "quickwins.showcase",
     ],
+    Role.RESPONDENT: ["main.home", "cycles.assigned"],
 }
 
 

@@ -9,6 +9,7 @@ same checks, version rule and audit trail as the rating page, all rows or none.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from app.services.assessments.respondents import assigned_practices, save_own_ratings
 from app.services.assessments.workflow import (
     RatingInput,
     areas_in_scope,
@@ -25,10 +27,10 @@ from app.services.assessments.workflow import (
     save_ratings,
 )
 from app.services.errors import ServiceError
-from models import Assessment, PracticeRating, User
+from models import Assessment, PracticeRating, Respondent, RespondentRating, User
 
 if TYPE_CHECKING:
-    from assessments.excel_format import ImportLimits, Problem
+    from assessments.excel_format import ImportLimits, ParsedWorkbook, Problem
 
 # assessments.excel_format (openpyxl, which pulls in NumPy and Pillow) is imported by the
 # functions that read or write a workbook, not at process start.
@@ -79,16 +81,41 @@ def export_filename(assessment: Assessment) -> str:
 
 
 def export_assessment(assessment: Assessment, language: str) -> bytes:
-    """The assessment's practices in scope and their current ratings as .xlsx bytes."""
+    """The assessment's practices in scope and their current ratings (with respondents: the
+    consensus) as .xlsx bytes."""
+    saved = ratings_by_practice(assessment)
+    return _export(assessment, language, None, lambda pid: saved.get(pid))
+
+
+def export_own(respondent: Respondent, language: str) -> bytes:
+    """A respondent's workbook: only the practices assigned to them, with their own ratings."""
+    saved = {r.practice_id: r for r in respondent.ratings}
+    assigned = {
+        p.id
+        for ps in assigned_practices(
+            areas_in_scope(respondent.assessment), respondent.assignments
+        ).values()
+        for p in ps
+    }
+    return _export(respondent.assessment, language, assigned, lambda pid: saved.get(pid))
+
+
+def _export(
+    assessment: Assessment,
+    language: str,
+    only: set[str] | None,
+    saved: Callable[[str], PracticeRating | RespondentRating | None],
+) -> bytes:
     from assessments.excel_format import AreaSheet, SheetRow, WorkbookExport, build_workbook
 
     model = assessment_model(assessment)
-    saved = ratings_by_practice(assessment)
     sheets = []
     for area in areas_in_scope(assessment):
         rows = []
         for goal, practice in area.practices():
-            row = saved.get(practice.id)
+            if only is not None and practice.id not in only:
+                continue
+            row = saved(practice.id)
             rows.append(
                 SheetRow(
                     practice_id=practice.id,
@@ -96,12 +123,13 @@ def export_assessment(assessment: Assessment, language: str) -> bytes:
                     practice=practice.text.get(language),
                     rating=row.rating if row else None,
                     evidence=row.evidence if row else "",
-                    links=row.links if row else "",
+                    links=getattr(row, "links", "") if row else "",
                     comment=row.comment if row else "",
                     na_reason=row.na_reason if row else "",
                 )
             )
-        sheets.append(AreaSheet(area.code, area.name.get(language), tuple(rows)))
+        if rows:
+            sheets.append(AreaSheet(area.code, area.name.get(language), tuple(rows)))
     return build_workbook(
         WorkbookExport(
             language=language,
@@ -124,13 +152,36 @@ def import_assessment(
     when the file was exported before a later save, unless ``overwrite``; ServiceError when the
     assessment cannot change now.
     """
-    from assessments.excel_format import read_workbook
-
     ensure_editable(assessment)
     areas = {
         area.code: [practice.id for _goal, practice in area.practices()]
         for area in areas_in_scope(assessment)
     }
+    parsed, items = _read(assessment, areas, data)
+    before = assessment.version
+    saved = ratings_by_practice(assessment)
+    changed = sum(1 for item in items if _differs(saved.get(item.practice_id), item))
+    save_ratings(actor, assessment, items, expected_version=None if overwrite else parsed.version)
+    return ImportOutcome(rows=len(items), changed=changed if assessment.version != before else 0)
+
+
+def import_own(actor: User, respondent: Respondent, data: bytes) -> ImportOutcome:
+    """Apply a respondent's filled workbook to their own ratings, every row or none."""
+    assessment = respondent.assessment
+    ensure_editable(assessment)
+    assigned = assigned_practices(areas_in_scope(assessment), respondent.assignments)
+    areas = {code: [p.id for p in practices] for code, practices in assigned.items()}
+    _parsed, items = _read(assessment, areas, data)
+    changed = save_own_ratings(actor, respondent, items)
+    return ImportOutcome(rows=len(items), changed=changed)
+
+
+def _read(
+    assessment: Assessment, areas: dict[str, list[str]], data: bytes
+) -> tuple[ParsedWorkbook, list[RatingInput]]:
+    """The workbook's rows as rating inputs; ExcelImportError listing every problem."""
+    from assessments.excel_format import read_workbook
+
     parsed = read_workbook(data, areas, import_limits())
     problems = [problem_message(p) for p in parsed.problems]
     if not problems and parsed.assessment_id != assessment.id:
@@ -148,11 +199,7 @@ def import_assessment(
         )
         for row in parsed.rows
     ]
-    before = assessment.version
-    saved = ratings_by_practice(assessment)
-    changed = sum(1 for item in items if _differs(saved.get(item.practice_id), item))
-    save_ratings(actor, assessment, items, expected_version=None if overwrite else parsed.version)
-    return ImportOutcome(rows=len(items), changed=changed if assessment.version != before else 0)
+    return parsed, items
 
 
 def _differs(row: PracticeRating | None, item: RatingInput) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.i18n import current_locale_code
@@ -37,6 +37,7 @@ from models import (
     Finding,
     FindingSource,
     PracticeRating,
+    Respondent,
     StoredModel,
     User,
 )
@@ -214,7 +215,7 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _input_problem(item: RatingInput, known: set[str]) -> str | None:
+def input_problem(item: RatingInput, known: set[str]) -> str | None:
     """Why ``save_ratings`` would refuse ``item``, or None."""
     if item.practice_id not in known:
         return _("Unknown practice %(id)s.", id=item.practice_id)
@@ -266,7 +267,7 @@ def rating_problems(assessment: Assessment, items: Iterable[RatingInput]) -> dic
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     problems = {}
     for item in items:
-        problem = _input_problem(item, known)
+        problem = input_problem(item, known)
         if problem is not None:
             problems[item.practice_id] = problem
     return problems
@@ -276,6 +277,28 @@ def progress_by_area(assessment: Assessment) -> dict[str, Progress]:
     """Rated practices of each process area in scope, in model order."""
     rated = {r.practice_id for r in assessment.ratings if r.rating}
     return {area.code: area_progress(area, rated) for area in areas_in_scope(assessment)}
+
+
+def first_unrated(assessment: Assessment) -> tuple[str, str] | None:
+    """(area code, practice id) of the first practice in scope not rated yet, in model order."""
+    rated = {r.practice_id for r in assessment.ratings if r.rating}
+    for area in areas_in_scope(assessment):
+        for _goal, practice in area.practices():
+            if practice.id not in rated:
+                return area.code, practice.id
+    return None
+
+
+def review_comments_by_area(assessment: Assessment) -> dict[str, list[tuple[str, str]]]:
+    """Area code → (practice id, the PMO's comment) of each commented practice, in model
+    order: what a returned assessment asks to fix, area by area."""
+    comments = {r.practice_id: r.review_comment for r in assessment.ratings if r.review_comment}
+    summary: dict[str, list[tuple[str, str]]] = {}
+    for area in areas_in_scope(assessment):
+        found = [(p.id, comments[p.id]) for _goal, p in area.practices() if p.id in comments]
+        if found:
+            summary[area.code] = found
+    return summary
 
 
 def overall_progress_of(assessment: Assessment) -> Progress:
@@ -330,7 +353,7 @@ def save_ratings(
     items = list(items)
     known = {p.id for area in areas_in_scope(assessment) for _goal, p in area.practices()}
     for item in items:
-        problem = _input_problem(item, known)
+        problem = input_problem(item, known)
         if problem is not None:
             raise ServiceError(problem, item.practice_id)
     current = ratings_by_practice(assessment)
@@ -448,6 +471,7 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
     snapshot["model"] = {"key": model.key, "version": model.version}
     snapshot["evidence_files"] = evidence_manifest(assessment)
     assessment.result_snapshot = snapshot
+    assessment.respondent_snapshot = _respondent_snapshot(assessment)
     assessment.validated_at = utcnow()
     assessment.validated_by_id = actor.id
     findings = _gap_findings(assessment, model, result)
@@ -461,6 +485,26 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
     )
     notices.assessment_validated(actor, assessment)
     return findings
+
+
+def _respondent_snapshot(assessment: Assessment) -> dict[str, Any] | None:
+    """Every respondent's own ratings, frozen with the result (None without respondents)."""
+    respondents = db.session.scalars(
+        select(Respondent)
+        .where(Respondent.assessment_id == assessment.id)
+        .options(joinedload(Respondent.user), selectinload(Respondent.ratings))
+        .order_by(Respondent.id)
+    ).unique()
+    frozen = [
+        {
+            "id": r.user_id,
+            "name": r.user.display_name,
+            "assignments": list(r.assignments),
+            "ratings": {x.practice_id: x.rating for x in r.ratings if x.rating},
+        }
+        for r in respondents
+    ]
+    return {"respondents": frozen} if frozen else None
 
 
 def _gap_findings(
