@@ -319,12 +319,15 @@ def _choose_k(
     sample_distinct = _distinct_rows(sample) if sample is not matrix else distinct
     scores: dict[str, float] = {}
     candidates = range(2, k_max + 1)
+    # Cosine distances of the sample once, for every k (rows are unit length).
+    distances = np.clip(1.0 - np.asarray((sample @ sample.T).todense()), 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
     for k in candidates:
         if k < min(sample_distinct, sample.shape[0]):
             starts = _N_INIT_SEARCH if n <= _SMALL else _N_INIT_SEARCH_LARGE
             labels = _kmeans(sample, k, seed, starts).labels_
             if len(set(labels.tolist())) > 1:
-                score = float(silhouette_score(sample, labels, metric="cosine"))
+                score = float(silhouette_score(distances, labels, metric="precomputed"))
                 scores[str(k)] = round(score, 4)
         tick()
     for _ in range(stages - len(candidates)):

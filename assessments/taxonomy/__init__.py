@@ -146,6 +146,14 @@ class TaxonomyModel:
         """Class probabilities (rows: texts, columns: :attr:`classes`)."""
         if not texts:
             return np.zeros((0, len(self.classes)))
+        first: dict[str, int] = {}
+        index = np.array([first.setdefault(t, len(first)) for t in texts])
+        if len(first) < len(texts):  # each distinct text once
+            unique = sorted(first, key=first.__getitem__)
+            tokens_of = dict(zip(texts, tokens, strict=True))
+            once = self.probabilities([tokens_of[t] for t in unique], unique)
+            spread: FloatArray = once[index]
+            return spread
         scores = np.asarray(self.features(tokens, texts) @ self.coef.T) + self.intercept
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
