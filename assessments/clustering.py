@@ -87,6 +87,9 @@ _AREA_WEIGHT = 1.2
 # probabilities (cosine of two such rows is their Bhattacharyya coefficient).
 TAXONOMY_WEIGHT = 1.0
 
+# Seeded runs start from the unseeded clustering, each label taking the cluster that holds
+# most of its examples: a theme started from one to three examples alone is a noisy centroid.
+SEED_FROM_CLUSTERS = True
 MAX_AUTO_K = 15
 _MIN_PER_THEME = 5  # auto k never exceeds n / 5
 _SILHOUETTE_SAMPLE = 1000
@@ -602,7 +605,11 @@ def cluster_texts(
         n_clusters = max(len(seed_names), min(k or 0, len(content)))
         while done < 2 + k_stages:
             tick()
-        found, centroid_rows = seeded_kmeans(matrix, seeds, n_clusters, seed)
+        start = None
+        if SEED_FROM_CLUSTERS and 1 < n_clusters < distinct:
+            n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
+            start = _kmeans(matrix, n_clusters, seed, n_init).labels_.astype(np.intp)
+        found, centroid_rows = seeded_kmeans(matrix, seeds, n_clusters, seed, start)
     else:
         if k is None:
             n_clusters, scores = _choose_k(matrix, distinct, seed, tick, k_stages)

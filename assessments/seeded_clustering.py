@@ -1,10 +1,12 @@
 """Spherical k-means that follows confirmed examples, and assignment confidence.
 
-Seeded k-means (Basu et al. 2002, "constrained" variant): each labelled theme starts at the
-mean of its confirmed examples, the examples never leave their theme (and weigh
-:data:`SEED_WEIGHT` in its centroid), and every other row goes to the nearest centroid; extra
-themes (when more themes are asked for than there are labels) start k-means++-style at rows
-far from every seed. Chosen for being deterministic and cheap to re-run and to apply to new
+Seeded k-means (Basu et al. 2002, "constrained" variant): the confirmed examples never leave
+their theme (and weigh :data:`SEED_WEIGHT` in its centroid), and every other row goes to the
+nearest centroid. Given an unseeded clustering of the same rows, each label starts from the
+cluster holding most of its examples (one-to-one) and the other clusters become the new
+themes; measured on the tuned sets, this beats starting each theme at its one to three
+examples (a noisy centroid). Without one, each labelled theme starts at its examples and new
+themes k-means++-style at rows far from every seed. Chosen for being deterministic and cheap to re-run and to apply to new
 rows (the centroids are the state); label spreading was not measured against it.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
 from sklearn.preprocessing import normalize
 
 __all__ = ["SEED_WEIGHT", "centroids_of", "confidence", "margin_scale", "margins", "seeded_kmeans"]
@@ -58,15 +61,46 @@ def _farthest_starts(
     return chosen
 
 
+def _from_clusters(seeds: IntArray, start: IntArray, k: int) -> IntArray:
+    """Rows relabelled so that each confirmed label takes the unseeded cluster holding most
+    of its examples (one-to-one, Hungarian) and the other clusters become the new themes;
+    the examples are then put in their own theme."""
+    n_labels = int(seeds.max()) + 1
+    clusters = int(start.max()) + 1
+    fixed = seeds >= 0
+    overlap = np.zeros((n_labels, clusters))
+    np.add.at(overlap, (seeds[fixed], start[fixed]), 1.0)
+    rows, cols = linear_sum_assignment(-overlap)
+    mapping = np.full(clusters, -1, dtype=np.intp)
+    mapping[cols] = rows
+    spare = [c for c in range(clusters) if mapping[c] < 0]
+    for offset, cluster in enumerate(spare):
+        mapping[cluster] = n_labels + offset if n_labels + offset < k else -1
+    labels = mapping[start]
+    labels = np.where(fixed, seeds, labels)
+    return labels.astype(np.intp)
+
+
 def seeded_kmeans(
-    matrix: sp.csr_matrix, seeds: IntArray, k: int, seed: int = 0
+    matrix: sp.csr_matrix,
+    seeds: IntArray,
+    k: int,
+    seed: int = 0,
+    start: IntArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """Theme of every row (0..k-1) and the centroids. ``seeds[i]`` is the theme of a
-    confirmed example (0..n_labels-1) or -1; themes n_labels..k-1 are new ones."""
+    confirmed example (0..n_labels-1) or -1; themes n_labels..k-1 are new ones. ``start``,
+    an unseeded clustering of the same rows into k clusters, gives the starting centroids
+    (see :func:`_from_clusters`); without it, each labelled theme starts at its examples."""
     n_labels = int(seeds.max()) + 1 if (seeds >= 0).any() else 0
     fixed = seeds >= 0
     free = np.flatnonzero(~fixed)
     weights = np.where(fixed, SEED_WEIGHT, 1.0)
+    if start is not None and n_labels:
+        initial = _from_clusters(seeds, start, k)
+        placed = initial >= 0
+        centroids = centroids_of(matrix[placed], initial[placed], k, weights[placed])
+        return _iterate(matrix, seeds, centroids, weights)
     base = centroids_of(matrix[fixed], seeds[fixed], n_labels) if n_labels else np.zeros((0, 0))
     rng = np.random.default_rng(seed)
     restarts = _RESTARTS if k > n_labels and len(free) else 1
@@ -78,20 +112,30 @@ def seeded_kmeans(
         if starts:
             extra = normalize(np.asarray(matrix[starts].todense(), dtype=np.float64))
             centroids = np.vstack([base, extra]) if n_labels else extra
-        labels = np.where(fixed, seeds, -1)
-        for _ in range(_MAX_ITER):
-            sims = np.asarray(matrix @ centroids.T)
-            new = np.where(fixed, seeds, sims.argmax(axis=1))
-            if np.array_equal(new, labels):
-                break
-            labels = new
-            centroids = centroids_of(matrix, labels, centroids.shape[0], weights)
+        labels, centroids = _iterate(matrix, seeds, centroids, weights)
+        sims = np.asarray(matrix @ centroids.T)
         score = float(sims[free, labels[free]].sum()) if len(free) else 0.0
         if best is None or score > best[0]:
-            best = (score, labels.astype(np.intp), centroids)
+            best = (score, labels, centroids)
     if best is None:  # pragma: no cover - restarts is at least 1
         raise ValueError("no restart ran")
     return best[1], best[2]
+
+
+def _iterate(
+    matrix: sp.csr_matrix, seeds: IntArray, centroids: FloatArray, weights: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """Lloyd iterations in which confirmed examples never leave their theme."""
+    fixed = seeds >= 0
+    labels = np.where(fixed, seeds, -1)
+    for _ in range(_MAX_ITER):
+        sims = np.asarray(matrix @ centroids.T)
+        new = np.where(fixed, seeds, sims.argmax(axis=1))
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        centroids = centroids_of(matrix, labels, centroids.shape[0], weights)
+    return labels.astype(np.intp), centroids
 
 
 def margins(sims: FloatArray, labels: IntArray) -> FloatArray:
