@@ -6,8 +6,9 @@ nearest centroid. Given an unseeded clustering of the same rows, each label star
 cluster holding most of its examples (one-to-one) and the other clusters become the new
 themes; measured on the tuned sets, this beats starting each theme at its one to three
 examples (a noisy centroid). Without one, each labelled theme starts at its examples and new
-themes k-means++-style at rows far from every seed. Chosen for being deterministic and cheap to re-run and to apply to new
-rows (the centroids are the state); label spreading was not measured against it.
+themes k-means++-style at rows far from every seed. Chosen for being deterministic and cheap
+to re-run and to apply to new rows (the centroids are the state); label spreading was not
+measured against it.
 """
 
 from __future__ import annotations
