@@ -11,6 +11,7 @@ from app.services.findings.records import FindingFilter
 from app.services.findings.themes import (
     create_run,
     execute_run,
+    merge_themes,
     move_findings,
     rename_theme,
     theme_findings,
@@ -20,6 +21,7 @@ from models import (
     ClusteringRun,
     Finding,
     FindingSource,
+    ImprovementItem,
     Role,
     RunStatus,
     Theme,
@@ -136,3 +138,23 @@ def test_the_theme_page_lists_the_least_confident_findings_first(
             listed = db.session.scalars(theme_findings(theme)).all()
             sure = [_theme_of(run.id, f.id)[1] for f in listed]
             assert sure == sorted(sure)
+
+
+def test_merging_a_theme_keeps_its_backlog_items_linked(app, make_user, make_business_line):
+    pmo = make_user(Role.PMO)
+    line = make_business_line("RDC", "研发中心")
+    with app.app_context():
+        _findings(line.id)
+        actor = db.session.get(User, pmo.id)
+        run = create_run(actor, FindingFilter(), k=2)
+        db.session.commit()
+        execute_run(run.id)
+        keep, absorbed = db.session.get(ClusteringRun, run.id).themes[:2]
+        item = ImprovementItem(
+            title="需求评审", impact=3, urgency=3, effort=2, priority=4.5, theme_id=absorbed.id
+        )
+        db.session.add(item)
+        db.session.flush()
+        merge_themes(actor, keep, absorbed)
+        db.session.commit()
+        assert db.session.get(ImprovementItem, item.id).theme_id == keep.id

@@ -30,6 +30,7 @@ from models import (
     Cycle,
     Finding,
     FindingSource,
+    ImprovementItem,
     Placement,
     RunStatus,
     Theme,
@@ -319,6 +320,12 @@ def merge_themes(actor: User, keep: Theme, absorbed: Theme) -> None:
     db.session.execute(
         update(ThemeFinding)
         .where(ThemeFinding.theme_id == absorbed.id)
+        .values(theme_id=keep.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(  # backlog items answering the absorbed theme now answer the kept one
+        update(ImprovementItem)
+        .where(ImprovementItem.theme_id == absorbed.id)
         .values(theme_id=keep.id)
         .execution_options(synchronize_session=False)
     )
