@@ -86,6 +86,13 @@ def test_the_run_form_offers_to_include_gaps(client, login_as):
     assert 'name="include_gaps"' in page
 
 
+def _finished_run(actor: User, k: int | None) -> ClusteringRun:
+    run = create_run(actor, FindingFilter(), k=k)
+    db.session.commit()
+    execute_run(run.id)
+    return db.session.get(ClusteringRun, run.id)
+
+
 def _theme_of(run_id: int, finding_id: int) -> tuple[str, float | None]:
     row = db.session.execute(
         db.select(Theme.label, ThemeFinding.confidence)
@@ -101,10 +108,7 @@ def test_moved_findings_are_examples_the_next_run_follows(app, make_user, make_b
     with app.app_context():
         _findings(line.id)
         actor = db.session.get(User, pmo.id)
-        first = create_run(actor, FindingFilter(), k=3)
-        db.session.commit()
-        execute_run(first.id)
-        run = db.session.get(ClusteringRun, first.id)
+        run = _finished_run(actor, k=3)
         assert all(0 <= row.confidence <= 1 for row in db.session.scalars(
             db.select(ThemeFinding).where(ThemeFinding.run_id == run.id)
         ))  # fmt: skip
@@ -115,13 +119,11 @@ def test_moved_findings_are_examples_the_next_run_follows(app, make_user, make_b
         move_findings(actor, target, [odd])
         db.session.commit()
 
-        second = create_run(actor, FindingFilter(), k=None)
-        db.session.commit()
-        execute_run(second.id)
+        second = _finished_run(actor, k=None)
         label, confidence = _theme_of(second.id, odd)
         assert label == "供应与外包"  # the PMO's example went with its theme's name
         assert confidence == 1.0
-        assert db.session.get(ClusteringRun, second.id).k == 3
+        assert second.k == 3
 
 
 def test_the_theme_page_lists_the_least_confident_findings_first(
@@ -131,10 +133,8 @@ def test_the_theme_page_lists_the_least_confident_findings_first(
     line = make_business_line("RDC", "研发中心")
     with app.app_context():
         _findings(line.id)
-        run = create_run(db.session.get(User, pmo.id), FindingFilter(), k=2)
-        db.session.commit()
-        execute_run(run.id)
-        for theme in db.session.get(ClusteringRun, run.id).themes:
+        run = _finished_run(db.session.get(User, pmo.id), k=2)
+        for theme in run.themes:
             listed = db.session.scalars(theme_findings(theme)).all()
             sure = [_theme_of(run.id, f.id)[1] for f in listed]
             assert sure == sorted(sure)
@@ -146,10 +146,7 @@ def test_merging_a_theme_keeps_its_backlog_items_linked(app, make_user, make_bus
     with app.app_context():
         _findings(line.id)
         actor = db.session.get(User, pmo.id)
-        run = create_run(actor, FindingFilter(), k=2)
-        db.session.commit()
-        execute_run(run.id)
-        keep, absorbed = db.session.get(ClusteringRun, run.id).themes[:2]
+        keep, absorbed = _finished_run(actor, k=2).themes[:2]
         item = ImprovementItem(
             title="需求评审", impact=3, urgency=3, effort=2, priority=4.5, theme_id=absorbed.id
         )
