@@ -40,6 +40,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from assessments.seeded_clustering import (
+    centroids_of,
+    confidence,
+    margin_scale,
+    seeded_kmeans,
+)
+from assessments.taxonomy import Problem, TaxonomyModel, load_model, problems
 from assessments.text import (
     CONCEPT_NAMES,
     CONCEPTS,
@@ -49,6 +56,12 @@ from assessments.text import (
     has_cjk,
     tokenize,
 )
+from assessments.theme_names import (
+    MAJORITY,
+    is_whole_word,
+    main_language,
+    name_from_terms,
+)
 
 __all__ = [
     "AreaProfile",
@@ -56,6 +69,7 @@ __all__ = [
     "Theme",
     "ThemeModel",
     "assign_to_themes",
+    "assign_with_confidence",
     "cluster_texts",
     "result_to_dict",
 ]
@@ -69,11 +83,20 @@ Vectorizers = tuple[tuple[str, float, TfidfVectorizer], ...]
 # labelled pain points (benchmarks/cluster_quality.py); the results are flat around them.
 _BLOCKS: tuple[tuple[str, float], ...] = (("words", 1.0), ("bigrams", 0.7), ("concepts", 0.7))
 _AREA_WEIGHT = 1.2
+# Weight of the taxonomy block: the square roots of the PMO problem classifier's class
+# probabilities (cosine of two such rows is their Bhattacharyya coefficient).
+TAXONOMY_WEIGHT = 1.0
 
+# Seeded runs start from the unseeded clustering, each label taking the cluster that holds
+# most of its examples: a theme started from one to three examples alone is a noisy centroid.
+SEED_FROM_CLUSTERS = True
 MAX_AUTO_K = 15
 _MIN_PER_THEME = 5  # auto k never exceeds n / 5
-_SILHOUETTE_SAMPLE = 2500
-_N_INIT = 30
+_SILHOUETTE_SAMPLE = 1000
+# Large inputs: a flat objective matters less there (many texts per theme), and each start
+# costs a pass over every row, so few starts; k is chosen on a sample with fewer starts too.
+_N_INIT = 3
+_N_INIT_SEARCH_LARGE = 2
 # Short texts give a flat k-means objective: on small inputs many more starts make the
 # result markedly less dependent on the seed, and they are cheap there.
 _N_INIT_SMALL = 100
@@ -134,7 +157,11 @@ class AreaProfile:
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """A cluster of texts. ``representative`` are row indices of its most central texts."""
+    """A cluster of texts. ``representative`` are row indices of its most central texts.
+
+    ``name`` is readable, in the input's main language; ``label`` is the confirmed label of
+    a seeded theme (see :func:`cluster_texts`), else the name; ``problem`` is the key of the
+    canonical PMO problem the theme was named after, if any."""
 
     id: int
     label: str
@@ -142,6 +169,9 @@ class Theme:
     terms: tuple[str, ...]
     process_areas: tuple[str, ...]
     representative: tuple[int, ...]
+    name: str = ""
+    problem: str | None = None
+    seeded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +180,15 @@ class ThemeModel:
 
     vectorizers: Vectorizers
     area_space: _AreaSpace | None
+    taxonomy: TaxonomyModel | None
     centroids: FloatArray
     """Unit-length theme centroids in the clustering space, one row per content theme."""
     theme_ids: tuple[int, ...]
     """Theme id of each centroid row."""
     blank_theme: int | None
     """Theme of contentless texts; ``None`` when the input had none."""
+    margin_scale: float = 1.0
+    """The run's median margin: new texts are as confident as the run's texts were."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +204,8 @@ class ClusteringResult:
     assignments: tuple[int, ...]
     quality: dict[str, Any]
     state: ThemeModel | None = field(default=None, compare=False, repr=False)
+    confidence: tuple[float, ...] = ()
+    """How sure the assignment of each input row is, 0..1 (see :func:`_confidence`)."""
 
 
 def _identity(tokens: Sequence[str]) -> Sequence[str]:
@@ -224,16 +259,33 @@ def _embed(tokens: Sequence[Tokens], vectorizers: Vectorizers) -> sp.csr_matrix:
     return embedded
 
 
+@dataclass(frozen=True, slots=True)
+class _Features:
+    matrix: sp.csr_matrix
+    """The clustering space: text blocks, area affinity and taxonomy, rows of length 1."""
+    area_sims: FloatArray | None
+    problem_probs: FloatArray | None
+
+
 def _features(
-    tokens: Sequence[Tokens], vectorizers: Vectorizers, area_space: _AreaSpace | None
-) -> tuple[sp.csr_matrix, FloatArray | None]:
-    """The clustering space (text blocks + area affinity) and the raw area similarities."""
-    text_part = _embed(tokens, vectorizers)
-    if area_space is None:
-        return text_part, None
-    sims = area_space.similarity(tokens)
-    affinity = sp.csr_matrix(_AREA_WEIGHT * normalize(sims), dtype=np.float32)
-    return normalize(sp.hstack([text_part, affinity], format="csr")), sims
+    tokens: Sequence[Tokens],
+    texts: Sequence[str],
+    vectorizers: Vectorizers,
+    area_space: _AreaSpace | None,
+    taxonomy: TaxonomyModel | None,
+) -> _Features:
+    """The clustering space with the raw area similarities and problem probabilities."""
+    blocks = [_embed(tokens, vectorizers)]
+    sims = probs = None
+    if area_space is not None:
+        sims = area_space.similarity(tokens)
+        blocks.append(sp.csr_matrix(_AREA_WEIGHT * normalize(sims), dtype=np.float32))
+    if taxonomy is not None:
+        probs = taxonomy.probabilities(tokens, texts)
+        block = TAXONOMY_WEIGHT * normalize(np.sqrt(probs))
+        blocks.append(sp.csr_matrix(block, dtype=np.float32))
+    matrix = normalize(sp.hstack(blocks, format="csr")) if len(blocks) > 1 else blocks[0]
+    return _Features(matrix, sims, probs)
 
 
 def _distinct_rows(matrix: sp.csr_matrix) -> int:
@@ -265,14 +317,20 @@ def _choose_k(
     if n > _SILHOUETTE_SAMPLE:
         rows = np.sort(rng.choice(n, size=_SILHOUETTE_SAMPLE, replace=False))
         sample = matrix[rows]
+    # Columns no sampled row uses change no distance: dropping them makes each k cheap.
+    sample = sample[:, np.unique(sample.indices)]
     sample_distinct = _distinct_rows(sample) if sample is not matrix else distinct
     scores: dict[str, float] = {}
     candidates = range(2, k_max + 1)
+    # Cosine distances of the sample once, for every k (rows are unit length).
+    distances = np.clip(1.0 - np.asarray((sample @ sample.T).todense()), 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
     for k in candidates:
         if k < min(sample_distinct, sample.shape[0]):
-            labels = _kmeans(sample, k, seed, _N_INIT_SEARCH).labels_
+            starts = _N_INIT_SEARCH if n <= _SMALL else _N_INIT_SEARCH_LARGE
+            labels = _kmeans(sample, k, seed, starts).labels_
             if len(set(labels.tolist())) > 1:
-                score = float(silhouette_score(sample, labels, metric="cosine"))
+                score = float(silhouette_score(distances, labels, metric="precomputed"))
                 scores[str(k)] = round(score, 4)
         tick()
     for _ in range(stages - len(candidates)):
@@ -346,48 +404,35 @@ def _concept_terms(
 
 
 def _theme_terms(members: Sequence[Tokens], vocab: _Vocabulary, min_df: int = 2) -> tuple[str, ...]:
-    """Terms frequent in the theme and rarer elsewhere.
+    """Whole words frequent in the theme and rarer elsewhere.
 
-    Score = p_theme · log(1 + p_theme / p_all) over document frequencies, from words and
-    from character bigrams that are words elsewhere in the input; terms of the PMO
-    thesaurus count more, single letters half, lone Chinese characters not at all, and a
-    bigram overlapping an already chosen term is dropped. Terms of a single
-    text are used only when the theme has nothing better.
+    Score = p_theme · log(1 + p_theme / p_all) over document frequencies of the members'
+    words that are whole words (:func:`assessments.theme_names.is_whole_word`: never a
+    fragment the segmenter guessed); terms of the PMO thesaurus count more, single letters
+    half, lone Chinese characters not at all. Words of a single text are used only when the
+    theme has nothing better.
     """
-    local = _document_frequencies(members)
-    theme_words = {w for t in members for w in t.words}
+    local = Counter(w for t in members for w in set(t.words))
     size = len(members)
     scored: list[tuple[float, str]] = []
     for term, df in local.items():
         if df < min_df or term in _LABEL_STOP or _QUANTITY.match(term):
             continue
-        if len(term) == 1 and has_cjk(term):  # a lone character is never a label
-            continue
-        is_word = term in theme_words
-        if not is_word and term not in vocab.words:
+        if (len(term) == 1 and has_cjk(term)) or not is_whole_word(term):
             continue
         p_theme = df / size
         score = p_theme * math.log1p(p_theme * vocab.n / vocab.document_frequency[term])
-        if not is_word:
-            score *= 0.8
-        elif len(term) == 1:
+        if len(term) == 1:
             score *= 0.5
         if term in _KNOWN_TERMS:
             score *= _KNOWN_BONUS
         scored.append((score, term))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    chosen: list[str] = []
-    for _, term in scored:
-        if term in chosen or (
-            term not in theme_words and any(term in c or c in term for c in chosen)
-        ):
-            continue
-        chosen.append(term)
-        if len(chosen) == MAX_TERMS:
-            break
-    if not chosen and min_df > 1:
-        return _theme_terms(members, vocab, min_df=1)
-    return tuple(vocab.forms.get(term, term) for term in chosen)
+    chosen = tuple(vocab.forms.get(term, term) for _, term in scored[:MAX_TERMS])
+    if len(chosen) < LABEL_TERMS and min_df > 1:
+        extra = _theme_terms(members, vocab, min_df=1)
+        chosen = (*chosen, *(t for t in extra if t not in chosen))[:LABEL_TERMS]
+    return chosen
 
 
 def _theme_areas(centroid_sims: FloatArray, codes: Sequence[str]) -> tuple[str, ...]:
@@ -421,13 +466,82 @@ def _sample_silhouette(matrix: sp.csr_matrix, labels: NDArray[np.intp], seed: in
     return round(float(silhouette_score(matrix, labels, metric="cosine")), 4)
 
 
+def _tokenize_all(texts: Sequence[str]) -> list[Tokens]:
+    """:func:`tokenize` of every text, each distinct text once (surveys repeat answers)."""
+    seen: dict[str, Tokens] = {}
+    return [seen[t] if t in seen else seen.setdefault(t, tokenize(t)) for t in texts]
+
+
 def _blank_only(n: int, quality: dict[str, Any], lang: str) -> ClusteringResult:
     if not n:
         return ClusteringResult(0, (), (), quality, None)
     label = _BLANK_LABEL.get(lang, _BLANK_LABEL["en"])
-    theme = Theme(0, label, n, (), (), ())
-    empty_state = ThemeModel((), None, np.zeros((0, 0)), (), 0)
-    return ClusteringResult(1, (theme,), (0,) * n, quality, empty_state)
+    theme = Theme(0, label, n, (), (), (), name=label)
+    empty_state = ThemeModel((), None, None, np.zeros((0, 0)), (), 0)
+    return ClusteringResult(1, (theme,), (0,) * n, quality, empty_state, (1.0,) * n)
+
+
+def _seed_ids(
+    labels: Sequence[str | None] | None, rows: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], tuple[str, ...]]:
+    """Per content row the index of its confirmed label (-1 for none), and the labels in
+    order of first appearance."""
+    seeds = np.full(len(rows), -1, dtype=np.intp)
+    names: dict[str, int] = {}
+    if labels is None:
+        return seeds, ()
+    for local, row in enumerate(rows):
+        text = (labels[int(row)] or "").strip()
+        if text:
+            seeds[local] = names.setdefault(text, len(names))
+    return seeds, tuple(names)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    members: NDArray[np.intp]
+    """Input rows."""
+    local: NDArray[np.intp]
+    """Rows of the content matrix (empty for the blank theme)."""
+    label: str | None
+    """Confirmed label of a seeded theme."""
+
+
+def _problem_of(
+    probs: FloatArray | None, local: NDArray[np.intp], taken: set[str]
+) -> Problem | None:
+    """The canonical problem most members share (by their most likely problem), when it
+    is the most likely one of at least :data:`MAJORITY` of them and no larger theme took it."""
+    if probs is None or not len(local):
+        return None
+    catalogue = problems()
+    votes = Counter(int(i) for i in probs[local].argmax(axis=1))
+    index, count = votes.most_common(1)[0]
+    problem = catalogue[index]
+    if count < MAJORITY * len(local) or problem.key in taken:
+        return None
+    return problem
+
+
+def _top_problem(probs: FloatArray | None, local: NDArray[np.intp]) -> Problem | None:
+    if probs is None or not len(local):
+        return None
+    return problems()[int(probs[local].mean(axis=0).argmax())]
+
+
+def _unique(name: str, terms: Sequence[str], used: set[str], lang: str) -> str:
+    """``name``, completed with a term of the theme when another theme has it already."""
+    if name not in used:
+        return name
+    joiner = "：" if lang == "zh" else ": "
+    for term in terms:
+        candidate = f"{name}{joiner}{term}"
+        if term not in name and candidate not in used:
+            return candidate
+    n = 2
+    while f"{name} ({n})" in used:
+        n += 1
+    return f"{name} ({n})"
 
 
 def cluster_texts(
@@ -437,13 +551,25 @@ def cluster_texts(
     areas: Sequence[AreaProfile] = (),
     seed: int = 0,
     progress: ProgressCallback | None = None,
-    lang: str = "zh",
+    lang: str | None = None,
+    labels: Sequence[str | None] | None = None,
+    taxonomy: bool = True,
 ) -> ClusteringResult:
     """Group ``texts`` into themes. ``k=None`` chooses k; a given ``k`` is clamped to the
     number of distinct texts. ``areas`` guide the grouping and name each theme's process
-    areas. ``progress(done, total)`` is called at stage boundaries."""
+    areas. ``progress(done, total)`` is called at stage boundaries. ``lang`` is the language
+    of the names (``None``: the texts' main language).
+
+    ``labels`` (one per text, ``None`` or blank for most) are confirmed examples: texts with
+    the same label form one theme whose ``label`` is that text and never leave it; every
+    other text goes to a labelled theme, or to a new theme when ``k`` asks for more themes
+    than there are labels. ``taxonomy=False`` leaves the PMO problem classifier out of the
+    features and the names (to measure what it adds)."""
     if k is not None and k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
+    if labels is not None and len(labels) != len(texts):
+        raise ValueError("labels must have one entry per text")
+    name_lang = lang or main_language(texts)
     k_stages = MAX_AUTO_K - 1 if k is None else 0
     total = 4 + k_stages
     done = 0
@@ -454,7 +580,7 @@ def cluster_texts(
         if progress is not None:
             progress(done, total)
 
-    tokens = [tokenize(text) for text in texts]
+    tokens = _tokenize_all(texts)
     tick()
     rows = np.array([i for i, t in enumerate(tokens) if not t.empty], dtype=np.intp)
     blank_rows = [i for i, t in enumerate(tokens) if t.empty]
@@ -464,32 +590,62 @@ def cluster_texts(
     if not content:
         while done < total:
             tick()
-        return _blank_only(len(texts), quality, lang)
+        return _blank_only(len(texts), quality, name_lang)
 
     vectorizers = _fit_vectorizers(content)
     area_space = _AreaSpace.fit(areas) if areas else None
-    matrix, area_sims = _features(content, vectorizers, area_space)
+    model = load_model() if taxonomy else None
+    features = _features(content, [texts[i] for i in rows], vectorizers, area_space, model)
+    matrix = features.matrix
     distinct = _distinct_rows(matrix)
     tick()
 
-    if k is None:
-        n_clusters, scores = _choose_k(matrix, distinct, seed, tick, k_stages)
-        quality["silhouette_by_k"] = scores
+    seeds, seed_names = _seed_ids(labels, rows)
+    if seed_names:
+        n_clusters = max(len(seed_names), min(k or 0, len(content)))
+        while done < 2 + k_stages:
+            tick()
+        start = None
+        if SEED_FROM_CLUSTERS and 1 < n_clusters < distinct:
+            n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
+            start = _kmeans(matrix, n_clusters, seed, n_init).labels_.astype(np.intp)
+        found, centroid_rows = seeded_kmeans(matrix, seeds, n_clusters, seed, start)
     else:
-        n_clusters = min(k, distinct)
-    if n_clusters > 1:
-        n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
-        labels = _kmeans(matrix, n_clusters, seed, n_init).labels_.astype(np.intp)
-    else:
-        labels = np.zeros(len(content), dtype=np.intp)
+        if k is None:
+            n_clusters, scores = _choose_k(matrix, distinct, seed, tick, k_stages)
+            quality["silhouette_by_k"] = scores
+        else:
+            n_clusters = min(k, distinct)
+        if n_clusters > 1:
+            n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
+            found = _kmeans(matrix, n_clusters, seed, n_init).labels_.astype(np.intp)
+        else:
+            found = np.zeros(len(content), dtype=np.intp)
+        centroid_rows = centroids_of(matrix, found, n_clusters)
     tick()
+    row_confidence = np.ones(len(texts))
+    sims = np.asarray(matrix @ centroid_rows.T)
+    scale = margin_scale(sims, found) if n_clusters > 1 else 1.0
+    row_confidence[rows] = confidence(sims, found, scale)
+    row_confidence[rows[seeds >= 0]] = 1.0
 
     # (input rows, rows of `content`) per theme; blank texts are a theme without content.
-    groups = [(rows[labels == c], np.flatnonzero(labels == c)) for c in range(n_clusters)]
+    groups = [
+        _Group(
+            rows[found == c],
+            np.flatnonzero(found == c),
+            seed_names[c] if c < len(seed_names) else None,
+        )
+        for c in range(n_clusters)
+    ]
     if blank_rows:
-        groups.append((np.array(blank_rows, dtype=np.intp), np.array([], dtype=np.intp)))
-    groups = [g for g in groups if len(g[0])]
-    groups.sort(key=lambda group: (-len(group[0]), int(group[0][0])))
+        groups.append(
+            _Group(np.array(blank_rows, dtype=np.intp), np.array([], dtype=np.intp), None)
+        )
+    groups = [g for g in groups if len(g.members) or g.label is not None]
+    groups.sort(
+        key=lambda g: (g.label is None, -len(g.members), int(g.members[0]) if len(g.members) else 0)
+    )
 
     vocab = _Vocabulary.of(content)
     assignments = np.zeros(len(texts), dtype=np.intp)
@@ -497,38 +653,71 @@ def cluster_texts(
     centroids: list[FloatArray] = []
     theme_ids: list[int] = []
     blank_theme: int | None = None
-    for theme_id, (members, local) in enumerate(groups):
+    taken: set[str] = set()
+    used: set[str] = set()
+    for theme_id, group in enumerate(groups):
+        members, local = group.members, group.local
         assignments[members] = theme_id
-        if len(local) == 0:
+        if len(local) == 0 and group.label is None:
             blank_theme = theme_id
-            label = _BLANK_LABEL.get(lang, _BLANK_LABEL["en"])
-            themes.append(Theme(theme_id, label, len(members), (), (), ()))
+            label = _BLANK_LABEL.get(name_lang, _BLANK_LABEL["en"])
+            themes.append(Theme(theme_id, label, len(members), (), (), (), name=label))
             continue
-        centroid = np.asarray(matrix[local].mean(axis=0)).ravel()
-        centroid /= np.linalg.norm(centroid) or 1.0
+        if len(local):
+            centroid = np.asarray(matrix[local].mean(axis=0)).ravel()
+            centroid /= np.linalg.norm(centroid) or 1.0
+        else:  # a confirmed label whose examples are all blank
+            centroid = np.zeros(matrix.shape[1])
         centroids.append(centroid)
         theme_ids.append(theme_id)
         member_tokens = [content[i] for i in local]
-        terms = _theme_terms(member_tokens, vocab)
-        if len(terms) < LABEL_TERMS:
-            extra = _concept_terms(member_tokens, vocab, terms, lang)
+        terms = _theme_terms(member_tokens, vocab) if len(local) else ()
+        if len(terms) < LABEL_TERMS and len(local):
+            extra = _concept_terms(member_tokens, vocab, terms, name_lang)
             terms = (*terms, *extra)[: max(len(terms), LABEL_TERMS)]
+        problem = _problem_of(features.problem_probs, local, taken)
         codes: tuple[str, ...] = ()
-        if area_sims is not None and area_space is not None:
-            codes = _theme_areas(area_sims[local].mean(axis=0), area_space.codes)
-        representative = _representatives(matrix, local, rows, centroid)
-        label = " / ".join(terms[:LABEL_TERMS])
-        themes.append(Theme(theme_id, label, len(members), terms, codes, representative))
+        if features.area_sims is not None and area_space is not None and len(local):
+            codes = _theme_areas(features.area_sims[local].mean(axis=0), area_space.codes)
+            if problem is not None:
+                known = [c for c in problem.process_areas if c in area_space.codes]
+                codes = tuple(dict.fromkeys([*known, *codes]))[:MAX_AREAS]
+        if problem is not None:
+            taken.add(problem.key)
+            name = problem.name(name_lang)
+        else:
+            top = _top_problem(features.problem_probs, local)
+            concepts = Counter(c for t in member_tokens for c in set(t.concepts))
+            fallback = top.name(name_lang) if top else _BLANK_LABEL[name_lang]
+            name = name_from_terms(terms, concepts, fallback, name_lang)
+        name = _unique(name, terms, used, name_lang)
+        used.add(name)
+        representative = _representatives(matrix, local, rows, centroid) if len(local) else ()
+        themes.append(
+            Theme(
+                theme_id,
+                group.label if group.label is not None else name,
+                len(members),
+                terms,
+                codes,
+                representative,
+                name=name,
+                problem=problem.key if problem else None,
+                seeded=group.label is not None,
+            )
+        )
     tick()
 
     if n_clusters > 1 and len(content) > n_clusters:
-        quality["silhouette"] = _sample_silhouette(matrix, labels, seed)
+        quality["silhouette"] = _sample_silhouette(matrix, found, seed)
     state = ThemeModel(
         vectorizers=vectorizers,
         area_space=area_space,
-        centroids=np.vstack(centroids),
+        taxonomy=model,
+        centroids=np.vstack(centroids) if centroids else np.zeros((0, matrix.shape[1])),
         theme_ids=tuple(theme_ids),
         blank_theme=blank_theme,
+        margin_scale=scale,
     )
     return ClusteringResult(
         k=len(themes),
@@ -536,23 +725,40 @@ def cluster_texts(
         assignments=tuple(int(a) for a in assignments),
         quality=quality,
         state=state,
+        confidence=tuple(round(float(c), 4) for c in row_confidence),
     )
 
 
-def assign_to_themes(state: ThemeModel, texts: Sequence[str]) -> tuple[int, ...]:
-    """The theme id of each new text: the theme whose centroid is nearest (cosine), without
-    re-clustering. Contentless texts go to the blank theme (theme 0 when there is none);
-    texts sharing no term with the fitted vocabulary go to the largest content theme."""
+def assign_with_confidence(
+    state: ThemeModel, texts: Sequence[str]
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The theme id of each new text (the theme whose centroid is nearest, by cosine,
+    without re-clustering) and the confidence of that choice (0..1, as in
+    :func:`cluster_texts`). Contentless texts go to the blank theme (theme 0 when there is
+    none) with confidence 1 and 0; texts sharing no term with the fitted vocabulary go to
+    the largest content theme with confidence 0."""
     tokens = [tokenize(text) for text in texts]
     fallback = state.blank_theme if state.blank_theme is not None else 0
     if not state.theme_ids or not tokens:
-        return tuple(fallback for _ in tokens)
-    matrix, _ = _features(tokens, state.vectorizers, state.area_space)
-    nearest = np.argmax(np.asarray(matrix @ state.centroids.T), axis=1)
-    return tuple(
+        return tuple(fallback for _ in tokens), tuple(0.0 for _ in tokens)
+    matrix = _features(tokens, texts, state.vectorizers, state.area_space, state.taxonomy).matrix
+    sims = np.asarray(matrix @ state.centroids.T)
+    nearest = sims.argmax(axis=1)
+    sure = confidence(sims, nearest, state.margin_scale)
+    ids = tuple(
         fallback if t.empty else state.theme_ids[int(i)]
         for t, i in zip(tokens, nearest, strict=True)
     )
+    scores = tuple(
+        (1.0 if state.blank_theme is not None else 0.0) if t.empty else round(float(c), 4)
+        for t, c in zip(tokens, sure, strict=True)
+    )
+    return ids, scores
+
+
+def assign_to_themes(state: ThemeModel, texts: Sequence[str]) -> tuple[int, ...]:
+    """The theme id of each new text (see :func:`assign_with_confidence`)."""
+    return assign_with_confidence(state, texts)[0]
 
 
 def result_to_dict(result: ClusteringResult) -> dict[str, Any]:
@@ -562,6 +768,7 @@ def result_to_dict(result: ClusteringResult) -> dict[str, Any]:
         "themes": [
             {
                 "id": theme.id,
+                "name": theme.name or theme.label,
                 "label": theme.label,
                 "size": theme.size,
                 "terms": list(theme.terms),
@@ -570,4 +777,5 @@ def result_to_dict(result: ClusteringResult) -> dict[str, Any]:
             for theme in result.themes
         ],
         "assignments": list(result.assignments),
+        "confidence": list(result.confidence),
     }

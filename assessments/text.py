@@ -379,6 +379,14 @@ _MATCHERS: tuple[_ConceptMatcher, ...] = tuple(
     _compile_concept(name, blob) for name, blob in CONCEPTS.items()
 )
 
+# The thesaurus's Chinese terms are words of the segmenter too, so that "看板系统" is cut
+# 看板 / 系统 and not 看 / 板系统: theme terms are then whole PMO words, never fragments.
+# Two-character terms only: longer ones would swallow the words they are made of.
+_THESAURUS_FREQUENCY = 300
+for _term in sorted({t for blob in CONCEPTS.values() for t in blob.split() if has_cjk(t)}):
+    if len(_term) == 2:  # never lowers the frequency of a word jieba knows better
+        rjieba.add_word(_term, max(_THESAURUS_FREQUENCY, rjieba.suggest_freq(_term)), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Tokens:

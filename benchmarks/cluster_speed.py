@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessments.clustering import AreaProfile, cluster_texts
+from assessments.clustering import AreaProfile, assign_with_confidence, cluster_texts
 from benchmarks.cluster_quality import load_profiles
 
 _ZH_TOPICS = [
@@ -109,15 +109,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,10000,20000", help="comma-separated row counts")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size (median reported)")
+    parser.add_argument(
+        "--assign", type=int, default=100, help="new texts to place in the last run's themes"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     areas = load_profiles()
     print(f"area profiles: {len(areas)}; repeat: {args.repeat}")
     print(f"{'rows':>8} {'median s':>9} {'k':>4} {'peak RSS MiB':>13}")
+    state = None
     for n in sizes:
         texts = synthetic_pain_points(n)
         median, k = time_one(texts, areas, args.repeat)
         print(f"{n:>8} {median:>9.2f} {k:>4} {peak_rss_mb():>13.0f}", flush=True)
+        if args.assign and n == sizes[-1]:
+            state = cluster_texts(texts, areas=areas).state
+    if state is not None:
+        new = synthetic_pain_points(args.assign, seed=99)
+        start = time.perf_counter()
+        assign_with_confidence(state, new)
+        seconds = time.perf_counter() - start
+        print(f"{args.assign} new texts assigned to the last run's themes in {seconds:.2f} s")
     return 0
 
 

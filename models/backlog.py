@@ -62,8 +62,11 @@ class ImprovementItem(TimestampMixin, Base):
     status_reason: Mapped[str] = mapped_column(Text, default="")
     #: Set when the PMO approves: the baseline for "closing the loop".
     approved_on: Mapped[date | None]
-    #: A theme (cluster of findings); the foreign key is added when themes land.
-    theme_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: The theme (cluster of findings) the item answers; merging themes moves the link to
+    #: the kept theme, deleting a theme's run leaves the item without one.
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     business_line: Mapped[BusinessLine | None] = relationship()

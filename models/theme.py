@@ -95,5 +95,8 @@ class ThemeFinding(Base):
     placed_by: Mapped[Placement] = mapped_column(
         value_enum(Placement, "theme_placement"), default=Placement.CLUSTERING
     )
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
+    """How sure the clustering was of this assignment, 0..1; ``None`` for assignments made
+    before confidences were kept. The PMO's moves are certain (1)."""
 
     __table_args__ = (UniqueConstraint("run_id", "finding_id"),)

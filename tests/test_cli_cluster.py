@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from assessments.text import has_cjk
 from tests.test_cli_models import ladder
 from tests.test_hostile_input import million_rows, with_dtd
 
@@ -48,19 +49,56 @@ def run_json(tmp_path, *args):
 def test_cluster_csv_prints_themes_and_an_assignment_per_row(tmp_path):
     path = write_csv(tmp_path / "p.csv", PAIN_POINTS)
     data = run_json(tmp_path, str(path), "--text-column", "痛点", "--k", "4")
-    assert set(data) == {"k", "themes", "assignments"}
+    assert set(data) == {"k", "themes", "assignments", "confidence"}
     assert data["k"] == 4
     assert len(data["themes"]) == 4
-    assert len(data["assignments"]) == len(PAIN_POINTS)
+    assert len(data["assignments"]) == len(data["confidence"]) == len(PAIN_POINTS)
+    assert all(0 <= c <= 1 for c in data["confidence"])
     assert {t["id"] for t in data["themes"]} == set(data["assignments"])
     for theme in data["themes"]:
-        assert set(theme) == {"id", "label", "size", "terms", "process_areas"}
-        assert theme["label"]
+        assert set(theme) == {"id", "name", "label", "size", "terms", "process_areas"}
+        assert theme["label"] == theme["name"]
+        assert has_cjk(theme["name"])  # a mostly Chinese file gets Chinese names
         assert theme["size"] == data["assignments"].count(theme["id"])
     # the two supplier complaints, in Chinese and in English, share a theme mapped to SAM
     supplier = data["assignments"][6]
     assert data["assignments"][8] == supplier
     assert "SAM" in data["themes"][supplier]["process_areas"]
+
+
+def test_label_column_seeds_themes_and_new_ones_when_k_asks(tmp_path):
+    path = tmp_path / "p.csv"
+    labels = {0: "需求", 3: "测试", 6: "供应商", 9: "版本"}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["痛点", "主题"])
+        for n, text in enumerate(PAIN_POINTS):
+            writer.writerow([text, labels.get(n, "")])
+    data = run_json(tmp_path, str(path), "--text-column", "痛点", "--label-column", "主题")
+    assert data["k"] == 4
+    by_label = {t["label"]: t["id"] for t in data["themes"]}
+    assert set(by_label) == set(labels.values())
+    for row, label in labels.items():
+        assert data["assignments"][row] == by_label[label]
+        assert data["confidence"][row] == 1
+    assert data["assignments"][8] == by_label["供应商"]  # English, with its Chinese example
+    more = run_json(
+        tmp_path, str(path), "--text-column", "痛点", "--label-column", "主题", "--k", "5"
+    )
+    assert more["k"] == 5
+    assert len({t["label"] for t in more["themes"]} - set(labels.values())) == 1
+
+
+def test_an_english_file_gets_english_names(tmp_path):
+    texts = [
+        "Requirements keep changing every sprint",
+        "The requirements changed again after sign-off",
+        "Too many meetings and no decisions",
+        "Meetings run long and end without decisions",
+    ]
+    path = write_csv(tmp_path / "p.csv", texts)
+    data = run_json(tmp_path, str(path), "--text-column", "痛点", "--k", "2")
+    assert all(theme["name"] and not has_cjk(theme["name"]) for theme in data["themes"])
 
 
 def test_same_file_gives_the_same_result(tmp_path):

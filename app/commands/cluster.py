@@ -41,30 +41,47 @@ def _parse_k(value: str) -> int | None:
     help="Maturity model whose process areas guide and name the themes.",
 )
 @click.option(
+    "--label-column",
+    default=None,
+    help="Column of confirmed theme labels: labelled rows seed one theme per label.",
+)
+@click.option(
     "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
+    type=click.Choice(["auto", "zh", "en"]),
+    default="auto",
     show_default=True,
-    help="Language of theme labels.",
+    help="Language of theme names; auto: the main language of the texts.",
 )
 @FORMAT
 @with_appcontext
 def cluster_command(
-    path: Path, text_column: str, k_value: str, model_key: str, lang: str, output_format: str
+    path: Path,
+    text_column: str,
+    k_value: str,
+    label_column: str | None,
+    model_key: str,
+    lang: str,
+    output_format: str,
 ) -> None:
     """Cluster the pain points of a CSV, TSV or XLSX file into themes.
 
-    CSV/TSV in UTF-8 or GB18030; at most 200,000 rows after the header."""
+    CSV/TSV in UTF-8 or GB18030; at most 200,000 rows after the header. With
+    --label-column, rows whose label is not empty are confirmed examples of that theme."""
     # imported here: scikit-learn and rjieba would slow every other command's start
     from assessments.area_profiles import area_profiles
     from assessments.clustering import cluster_texts, result_to_dict
 
     k = _parse_k(k_value)
+    labels: list[str] | None = None
     try:
         with force_locale("en"):
-            texts = read_table(path, max_rows=MAX_CLUSTER_ROWS).column(text_column)
+            table = read_table(path, max_rows=MAX_CLUSTER_ROWS)
+            texts = table.column(text_column)
+            if label_column is not None:
+                labels = table.column(label_column)
     except TableError as error:
         fail(f"{path}: {error}")
+    name_lang = None if lang == "auto" else lang
     areas = area_profiles(find_model(model_key))
     if len(texts) >= PROGRESS_FROM_ROWS:
         with click.progressbar(
@@ -78,15 +95,17 @@ def cluster_command(
                 bar.update(target - shown)
                 shown = target
 
-            result = cluster_texts(texts, k=k, areas=areas, progress=progress, lang=lang)
+            result = cluster_texts(
+                texts, k=k, areas=areas, progress=progress, lang=name_lang, labels=labels
+            )
     else:
-        result = cluster_texts(texts, k=k, areas=areas, lang=lang)
+        result = cluster_texts(texts, k=k, areas=areas, lang=name_lang, labels=labels)
     if output_format == "json":
         print_json(result_to_dict(result))
         return
     click.echo(f"{len(texts)} rows, {result.k} themes")
     for theme in result.themes:
         areas_text = ", ".join(theme.process_areas) or "-"
-        click.echo(f"  [{theme.id}] {theme.label}  ({theme.size} rows; {areas_text})")
+        click.echo(f"  [{theme.id}] {theme.name}  ({theme.size} rows; {areas_text})")
         for index in theme.representative[:2]:
             click.echo(f"      “{texts[index][:80]}”")

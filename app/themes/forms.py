@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -12,6 +19,10 @@ class RunForm(FlaskForm):
         _l("Business lines"), coerce=int, description=_l("None selected means all.")
     )
     source = SelectField(_l("Source"), default="")
+    include_gaps = BooleanField(
+        _l("Include assessment gaps"),
+        description=_l("Gaps are already grouped by process area; cluster them only if needed."),
+    )
     k = IntegerField(
         _l("Number of themes"),
         validators=[Optional(), NumberRange(2, 30)],

@@ -83,7 +83,9 @@ def start_run() -> Response | tuple[str, int]:
         business_line_ids=tuple(form.business_lines.data or ()),
     )
     with refusal():
-        run = create_run(current_user, filters, k=form.k.data, lang=_lang())
+        run = create_run(
+            current_user, filters, k=form.k.data, lang=_lang(), include_gaps=form.include_gaps.data
+        )
         # The background thread reads the run from its own session: it must be committed first.
         db.session.commit()
         launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]  # a proxy typed as Flask

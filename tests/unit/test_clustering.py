@@ -27,7 +27,7 @@ from assessments.clustering import (
     cluster_texts,
     result_to_dict,
 )
-from assessments.text import stem_en, tokenize
+from assessments.text import has_cjk, stem_en, tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "tests" / "data" / "pain_points_labelled.csv"
@@ -171,10 +171,12 @@ def test_assign_to_themes_agrees_with_the_clustering_on_its_own_texts(
 
 def test_result_to_dict_has_exactly_the_cli_shape(clustered: ClusteringResult) -> None:
     document = result_to_dict(clustered)
-    assert set(document) == {"k", "themes", "assignments"}
+    assert set(document) == {"k", "themes", "assignments", "confidence"}
     assert document["k"] == len(document["themes"]) == clustered.k
+    assert len(document["confidence"]) == len(document["assignments"])
+    assert all(0 <= c <= 1 for c in document["confidence"])
     for theme in document["themes"]:
-        assert set(theme) == {"id", "label", "size", "terms", "process_areas"}
+        assert set(theme) == {"id", "name", "label", "size", "terms", "process_areas"}
         assert isinstance(theme["terms"], list)
         assert isinstance(theme["process_areas"], list)
     assert document["assignments"] == list(clustered.assignments)
@@ -188,7 +190,8 @@ def test_themes_are_numbered_by_size_and_labelled(clustered: ClusteringResult) -
     for theme in themes:
         assert Counter(clustered.assignments)[theme.id] == theme.size
         assert 1 <= len(theme.terms) <= 8
-        assert theme.label == " / ".join(theme.terms[:3])
+        assert theme.label == theme.name  # nothing was confirmed: the label is the name
+        assert has_cjk(theme.name)  # a Chinese set gets Chinese names
         assert len(theme.process_areas) <= 3
         assert theme.representative
         assert all(clustered.assignments[row] == theme.id for row in theme.representative)
@@ -220,7 +223,7 @@ def test_progress_is_reported_up_to_the_total() -> None:
 
 def test_empty_input_gives_no_themes(areas: tuple[AreaProfile, ...]) -> None:
     result = cluster_texts([], areas=areas)
-    assert result_to_dict(result) == {"k": 0, "themes": [], "assignments": []}
+    assert result_to_dict(result) == {"k": 0, "themes": [], "assignments": [], "confidence": []}
 
 
 def test_one_row_is_one_theme(areas: tuple[AreaProfile, ...]) -> None:
@@ -257,7 +260,7 @@ def test_blank_rows_form_their_own_theme() -> None:
 def test_only_blank_rows() -> None:
     result = cluster_texts(["", "  ", "。。。"])
     assert result_to_dict(result)["themes"] == [
-        {"id": 0, "label": "(空白)", "size": 3, "terms": [], "process_areas": []}
+        {"id": 0, "name": "(空白)", "label": "(空白)", "size": 3, "terms": [], "process_areas": []}
     ]
 
 

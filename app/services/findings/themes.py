@@ -22,10 +22,13 @@ from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
+from app.services.findings.theme_review import confirmed_labels, seeded_k
 from models import (
     ClusteringRun,
     Cycle,
     Finding,
+    FindingSource,
+    ImprovementItem,
     Placement,
     RunStatus,
     Theme,
@@ -55,12 +58,18 @@ def create_run(
     k: int | None,
     sample: int | None = None,
     lang: str = "zh",
+    include_gaps: bool = False,
 ) -> ClusteringRun:
-    """A queued run over the findings ``filters`` select (as ``actor`` sees them)."""
+    """A queued run over the findings ``filters`` select (as ``actor`` sees them).
+
+    Assessment gaps are left out unless ``include_gaps`` or the filters ask for gaps: they
+    are already grouped by process area, and their uniform wording would make one theme."""
     if k is not None and not 2 <= k <= MAX_K:
         raise ServiceError(_("k must be between 2 and %(max)s, or automatic.", max=MAX_K), "k")
     count = db.session.scalar(
-        filtered_findings(actor, filters).with_only_columns(func.count(Finding.id))
+        clustered_findings(actor, filters, include_gaps=include_gaps).with_only_columns(
+            func.count(Finding.id)
+        )
     )
     if not count:
         raise ServiceError(_("No findings match these filters: nothing to cluster."))
@@ -74,6 +83,7 @@ def create_run(
             "sample": sample,
             "lang": lang,
             "seed": 0,
+            "include_gaps": include_gaps,
         },
         model_label=f"{model.key} v{model.version}" if model else "",
         created_by_id=actor.id,
@@ -83,6 +93,17 @@ def create_run(
     db.session.flush()
     record_change(actor, "create", run, new={"k": k, **run.parameters}, label=f"run {run.id}")
     return run
+
+
+def clustered_findings(
+    actor: User, filters: FindingFilter, *, include_gaps: bool
+) -> Select[Finding]:
+    """The findings a run clusters: those of ``filters``, without assessment gaps unless
+    the PMO asked for them."""
+    stmt = filtered_findings(actor, filters)
+    if include_gaps or filters.source:
+        return stmt
+    return stmt.where(Finding.source != FindingSource.GAP)
 
 
 def run_filters(run: ClusteringRun) -> FindingFilter:
@@ -113,7 +134,8 @@ def _run_findings(run: ClusteringRun) -> list[tuple[int, str, int, int | None]]:
     filters = run_filters(run)
     if creator is None:
         raise ServiceError(_("The run's author no longer exists."))
-    stmt = filtered_findings(creator, filters).with_only_columns(
+    include_gaps = bool(run.parameters.get("include_gaps", False))
+    stmt = clustered_findings(creator, filters, include_gaps=include_gaps).with_only_columns(
         Finding.id, Finding.text, Finding.severity, Finding.business_line_id
     )
     rows = [
@@ -152,13 +174,15 @@ def execute_run(run_id: int) -> None:
             )
             db.session.commit()
 
+        labels = confirmed_labels(run, [r[0] for r in rows])
         result = cluster_texts(
             [r[1] for r in rows],
-            k=run.k_requested,
+            k=seeded_k(run, labels),
             areas=areas,
             seed=run.parameters.get("seed", 0),
             progress=progress,
             lang=run.parameters.get("lang", "zh"),
+            labels=labels if any(labels) else None,
         )
         _store_result(run, rows, result)
         if result.state is not None:
@@ -203,8 +227,11 @@ def _store_result(run: ClusteringRun, rows: Sequence[tuple[Any, ...]], result: A
                 "theme_id": themes[theme_id].id,
                 "finding_id": finding_id,
                 "placed_by": Placement.CLUSTERING.value,
+                "confidence": confidence,
             }
-            for finding_id, theme_id in zip(ids, result.assignments, strict=True)
+            for finding_id, theme_id, confidence in zip(
+                ids, result.assignments, result.confidence, strict=True
+            )
         ],
     )
     refresh_stats(list(themes.values()))
@@ -276,7 +303,7 @@ def move_findings(actor: User, target: Theme, finding_ids: Sequence[int]) -> int
     )
     sources = {row.theme_id for row in rows}
     for row in rows:
-        row.theme_id, row.placed_by = target.id, Placement.MOVED
+        row.theme_id, row.placed_by, row.confidence = target.id, Placement.MOVED, 1.0
     db.session.flush()
     touched = [target, *db.session.scalars(select(Theme).where(Theme.id.in_(sources)))]
     refresh_stats(touched)
@@ -300,6 +327,12 @@ def merge_themes(actor: User, keep: Theme, absorbed: Theme) -> None:
     db.session.execute(
         update(ThemeFinding)
         .where(ThemeFinding.theme_id == absorbed.id)
+        .values(theme_id=keep.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(  # backlog items answering the absorbed theme now answer the kept one
+        update(ImprovementItem)
+        .where(ImprovementItem.theme_id == absorbed.id)
         .values(theme_id=keep.id)
         .execution_options(synchronize_session=False)
     )
@@ -433,7 +466,9 @@ def _unassigned(run: ClusteringRun) -> Select[Finding] | None:
     if creator is None:
         return None
     held = select(ThemeFinding.finding_id).where(ThemeFinding.run_id == run.id)
-    return filtered_findings(creator, run_filters(run)).where(Finding.id.not_in(held))
+    include_gaps = bool(run.parameters.get("include_gaps", False))
+    found = clustered_findings(creator, run_filters(run), include_gaps=include_gaps)
+    return found.where(Finding.id.not_in(held))
 
 
 def count_unassigned(run: ClusteringRun) -> int:
@@ -450,7 +485,7 @@ def unassigned_findings(run: ClusteringRun) -> list[Finding]:
 
 def assign_new_findings(actor: User, run: ClusteringRun) -> int:
     """Put each new finding into the nearest theme of ``run`` without re-clustering."""
-    from assessments.clustering import assign_to_themes
+    from assessments.clustering import assign_with_confidence
 
     findings = unassigned_findings(run)
     if not findings:
@@ -460,9 +495,9 @@ def assign_new_findings(actor: User, run: ClusteringRun) -> int:
         raise ServiceError(_("This run has no themes to assign to."))
     by_cluster = {cid: theme for theme in run.themes for cid in theme.cluster_ids}
     fallback = max(run.themes, key=lambda t: t.size)
-    placed = assign_to_themes(state, [f.text for f in findings])
+    placed, sure = assign_with_confidence(state, [f.text for f in findings])
     counts: Counter[int] = Counter()
-    for finding, cluster_id in zip(findings, placed, strict=True):
+    for finding, cluster_id, confidence in zip(findings, placed, sure, strict=True):
         theme = by_cluster.get(cluster_id, fallback)
         db.session.add(
             ThemeFinding(
@@ -470,6 +505,7 @@ def assign_new_findings(actor: User, run: ClusteringRun) -> int:
                 theme_id=theme.id,
                 finding_id=finding.id,
                 placed_by=Placement.ASSIGNED,
+                confidence=confidence,
             )
         )
         counts[theme.id] += 1
@@ -485,5 +521,11 @@ def theme_findings(theme: Theme) -> Any:
         select(Finding)
         .join(ThemeFinding, ThemeFinding.finding_id == Finding.id)
         .where(ThemeFinding.theme_id == theme.id)
-        .order_by(Finding.severity.desc(), Finding.id)
+        # The least confident first: they are the ones to review (unknown ones after).
+        .order_by(
+            ThemeFinding.confidence.is_(None),
+            ThemeFinding.confidence,
+            Finding.severity.desc(),
+            Finding.id,
+        )
     )
