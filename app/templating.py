@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.security import role_may_open
+from app.services.jobs import job_label, job_state_label
 from app.services.visibility import MANAGERS
 from models import Role
 
@@ -64,3 +65,5 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["may_open"] = may_open
+    app.jinja_env.globals["job_label"] = job_label
+    app.jinja_env.globals["job_state_label"] = job_state_label

@@ -13,13 +13,21 @@ from models.audit import AuditEvent
 from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
+from models.job import Job, JobState
 from models.maturity import StoredModel
 from models.org import BusinessLine, business_line_directors
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
 from models.submission import FormSubmission
 from models.survey import Survey, SurveyResponse, SurveyStatus
-from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
+from models.theme import (
+    ClusteringRun,
+    Placement,
+    RunStatus,
+    Theme,
+    ThemeFinding,
+    ThemeModelState,
+)
 from models.user import LOCALES, Role, User
 from models.user_session import UserSession
 
@@ -41,6 +49,8 @@ __all__ = [
     "FormSubmission",
     "Frequency",
     "ImprovementItem",
+    "Job",
+    "JobState",
     "Kpi",
     "KpiMeasurement",
     "Placement",
@@ -58,6 +68,7 @@ __all__ = [
     "SurveyStatus",
     "Theme",
     "ThemeFinding",
+    "ThemeModelState",
     "User",
     "UserSession",
     "business_line_directors",

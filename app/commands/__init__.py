@@ -10,6 +10,7 @@ from app.commands.demo import demo_command
 from app.commands.models import model_group, score_command
 from app.commands.tokens import token_group
 from app.commands.users import user_group
+from app.commands.worker import worker_command
 
 
 def register_commands(app: Flask) -> None:
@@ -22,5 +23,6 @@ def register_commands(app: Flask) -> None:
         user_group,
         backup_command,
         restore_command,
+        worker_command,
     ):
         app.cli.add_command(command)
