@@ -34,8 +34,9 @@ def worker_command(burst: bool) -> None:
     connection = redis_connection(for_worker=True)
     stop = threading.Event()
 
+    interval = max(0.5, heartbeat_timeout().total_seconds() / 2)
+
     def reap() -> None:
-        interval = max(0.5, heartbeat_timeout().total_seconds() / 2)
         while not stop.wait(interval):
             with app.app_context():
                 try:
