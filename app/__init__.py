@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_template_helpers(app)
+    _init_notifications(app)
     return app
 
 
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.findings import bp as findings_bp
     from app.jobs import bp as jobs_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.org import bp as org_bp
     from app.profile import bp as profile_bp
     from app.quickwins import bp as quickwins_bp
@@ -121,6 +123,13 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(notifications_bp)
+
+
+def _init_notifications(app: Flask) -> None:
+    from app.services.notifications.sending import init_sending
+
+    init_sending(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -81,4 +81,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "PER_PAGE": 20,
         "LADDER_JSON_LOGS": env.get("LADDER_JSON_LOGS", "0") == "1",
         "LADDER_PROXY_FIX": env.get("LADDER_PROXY_FIX", "0") == "1",
+        "LADDER_SMTP_URL": env.get("LADDER_SMTP_URL", ""),
+        "LADDER_MAIL_FROM": env.get("LADDER_MAIL_FROM", "Ladder <ladder@localhost>"),
+        "LADDER_BASE_URL": env.get("LADDER_BASE_URL", ""),
+        "LADDER_WEBHOOK_HOSTS": env.get("LADDER_WEBHOOK_HOSTS", ""),
     }

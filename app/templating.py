@@ -46,6 +46,13 @@ def may_open(endpoint: str) -> bool:
     return current_user.is_authenticated and role_may_open(current_user.role, endpoint)
 
 
+def unread_notifications() -> int:
+    """The count in the header's bell (one query, only for a signed-in user)."""
+    from app.services.notifications.center import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def navigation_for(role: Role) -> list[NavItem]:
     return [item for item in NAVIGATION if role_may_open(role, item.endpoint)]
 
@@ -67,3 +74,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["may_open"] = may_open
     app.jinja_env.globals["job_label"] = job_label
     app.jinja_env.globals["job_state_label"] = job_state_label
+    app.jinja_env.globals["unread_notifications"] = unread_notifications

@@ -15,6 +15,15 @@ from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
 from models.job import Job, JobState
 from models.maturity import StoredModel
+from models.notification import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    WebhookChannel,
+)
 from models.org import BusinessLine, business_line_directors
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
@@ -40,10 +49,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusinessLine",
+    "Channel",
     "ClusteringRun",
     "Cycle",
     "CycleStatus",
     "CycleTarget",
+    "Delivery",
+    "DeliveryStatus",
     "Finding",
     "FindingSource",
     "FormSubmission",
@@ -53,6 +65,9 @@ __all__ = [
     "JobState",
     "Kpi",
     "KpiMeasurement",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "Placement",
     "PracticeRating",
     "QuickWinProject",
@@ -71,6 +86,7 @@ __all__ = [
     "ThemeModelState",
     "User",
     "UserSession",
+    "WebhookChannel",
     "business_line_directors",
     "improvement_item_findings",
 ]

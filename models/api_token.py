@@ -1,8 +1,9 @@
-"""Personal access tokens for the read-only JSON API.
+"""Personal access tokens for the JSON API.
 
 Only a SHA-256 digest of each token is stored: the token itself is shown once, when it is
 created, and a leaked database does not leak usable tokens. ``prefix`` (the first characters)
-lets a user tell their tokens apart.
+lets a user tell their tokens apart. ``scopes`` (space-separated) says what the token may do
+beyond reading: ``kpi:write`` and ``themes:run`` are granted to PMO and admin accounts only.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class ApiToken(Base):
     #: Hex SHA-256 of the token; the lookup key of a bearer request.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    scopes: Mapped[str] = mapped_column(String(200), default="read", server_default="read")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -34,6 +36,10 @@ class ApiToken(Base):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… of user {self.user_id}>"

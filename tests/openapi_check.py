@@ -11,6 +11,7 @@ which ``tests/test_openapi.py`` compares with the document at the end of the run
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections import defaultdict
@@ -26,6 +27,7 @@ from openapi_schema_validator import OAS31Validator
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect, Rule
 from werkzeug.test import TestResponse
+from werkzeug.wrappers import Request
 
 API_PREFIX = "/api/v1"
 OPENAPI_URL = f"{API_PREFIX}/openapi.json"
@@ -104,8 +106,20 @@ def _operation(app: Flask, path: str, method: str) -> str | None:
     return openapi_path(rule)
 
 
-def check_api_response(app: Flask, response: TestResponse) -> None:
+def _sent_body(kwargs: dict[str, Any]) -> bytes | None:
+    """The body a test sent (``json=`` or ``data=``), so the request can be read again."""
+    if "json" in kwargs:
+        return json.dumps(kwargs["json"]).encode()
+    data = kwargs.get("data")
+    return data.encode() if isinstance(data, str) else data if isinstance(data, bytes) else None
+
+
+def check_api_response(app: Flask, response: TestResponse, body: bytes | None = None) -> None:
     request = response.request
+    if body is not None:  # the app read the body: check a copy that can be read again
+        environ = {**request.environ, "wsgi.input": io.BytesIO(body)}
+        environ["CONTENT_LENGTH"] = str(len(body))
+        request = Request(environ)
     document = served_document(app)
     method = request.method.upper()
     path = _operation(app, request.path, method)
@@ -137,5 +151,5 @@ class OpenApiCheckingClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         response = super().open(*args, **kwargs)
         if response.request.path.startswith(API_PREFIX):
-            check_api_response(self.application, response)
+            check_api_response(self.application, response, _sent_body(kwargs))
         return response

@@ -30,7 +30,9 @@ from assessments.kpi import Direction
 from models import (
     ApiToken,
     Base,
+    Channel,
     ClusteringRun,
+    Notification,
     ReviewKind,
     Role,
     RunStatus,
@@ -38,6 +40,7 @@ from models import (
     ThemeFinding,
     User,
     UserSession,
+    WebhookChannel,
 )
 from tests.assessment_support import assessment_id_of, make_cycle
 from tests.backlog_helpers import make_item
@@ -92,6 +95,14 @@ EXPECTED: dict[str, Rule] = {
     "profile.sessions": rule_of(SIGNED),
     "profile.revoke_session_view": rule(DIR, line=True),  # a session of that director
     "profile.revoke_other_sessions": rule_of(SIGNED),
+    # notifications: each person's own; group bots for the managers
+    "notifications.index": rule_of(SIGNED),
+    "notifications.open_notification": rule(DIR, line=True),  # the director's own notice
+    "notifications.read": rule_of(SIGNED),
+    "notifications.settings": rule_of(SIGNED),
+    "notifications.webhooks": rule_of(MANAGERS),
+    "notifications.delete_webhook": rule_of(MANAGERS),
+    "notifications.test_webhook": rule_of(MANAGERS),
     "audit.events": rule(ADMIN),
     "audit.export": rule(ADMIN),
     # organisation
@@ -310,6 +321,14 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         db.session.flush()
         db.session.add(ThemeFinding(run_id=run.id, theme_id=theme.id, finding_id=finding.id))
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
+        bot = WebhookChannel(
+            name="群机器人", vendor=Channel.DINGTALK, url="https://oapi.dingtalk.com/robot/send?x=1"
+        )
+        db.session.add(bot)
+        db.session.flush()
+        notice_id = db.session.scalar(
+            select(Notification.id).where(Notification.user_id == director.id).limit(1)
+        )
         tokens = {
             role: create_token(None, db.session.get(User, person.id), "matrix")[1]
             for role, person in people.items()
@@ -334,6 +353,8 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "review_id": review.id,
             "action_id": action.id,
             "token_id": token_row.id,
+            "notification_id": notice_id,
+            "bot_id": bot.id,
             "name": "levels",
             "fmt": "svg",
             "key": "levels",

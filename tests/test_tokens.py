@@ -163,3 +163,48 @@ def test_disabling_an_account_stops_its_tokens(app, client, make_user):
         db.session.get(User, person.id).active = False
         db.session.commit()
     assert client.get("/api/v1/cycles", headers=bearer(token)).status_code == 401
+
+
+# ------------------------------------------------------------------------------ scopes
+
+
+def test_cli_gives_write_scopes_to_pmo_tokens_only(app, make_user):
+    pmo = make_user(Role.PMO, email="pmo-sync@example.com")
+    director = make_user(Role.DIRECTOR, email="dir-sync@example.com")
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=["token", "create", pmo.email, "--scope", "kpi:write", "--scope", "themes:run"]
+    )
+    assert created.exit_code == 0, created.output
+    plain = runner.invoke(args=["token", "create", pmo.email])
+    assert plain.exit_code == 0
+    refused = runner.invoke(args=["token", "create", director.email, "--scope", "kpi:write"])
+    assert refused.exit_code != 0
+    assert "PMO" in refused.stderr
+    unknown = runner.invoke(args=["token", "create", pmo.email, "--scope", "everything"])
+    assert unknown.exit_code != 0
+    assert "everything" in unknown.stderr
+    assert [row.scope_list for row in _tokens(app)] == [
+        ["read", "kpi:write", "themes:run"],
+        ["read"],
+    ]
+
+
+def test_the_pmo_picks_write_scopes_on_the_tokens_page(app, client, login_as):
+    login_as(Role.PMO)
+    page = client.get("/profile/tokens").text
+    assert 'value="kpi:write"' in page
+    created = client.post("/profile/tokens", data={"name": "Jira", "write_scopes": ["kpi:write"]})
+    assert created.status_code == 201
+    (row,) = _tokens(app)
+    assert row.scope_list == ["read", "kpi:write"]
+    assert "read, kpi:write" in client.get("/profile/tokens").text
+
+
+def test_a_director_is_not_offered_write_scopes_and_cannot_forge_them(app, client, login_as):
+    login_as(Role.DIRECTOR)
+    assert 'value="kpi:write"' not in client.get("/profile/tokens").text
+    forged = client.post("/profile/tokens", data={"name": "x", "write_scopes": ["themes:run"]})
+    assert forged.status_code == 422
+    assert "PMO" in forged.text
+    assert _tokens(app) == []

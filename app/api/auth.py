@@ -8,6 +8,10 @@ So ``current_user`` and the ``@signed_in``/``@roles`` declarations work as for p
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 from flask import Request, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 from flask_login import login_url
@@ -15,10 +19,11 @@ from werkzeug.wrappers import Response
 
 from app.errors import render_error
 from app.extensions import login_manager
-from app.services.tokens import user_for_token
+from app.services.tokens import token_for_request
 from models import User
 
 API_PREFIX = "/api/"
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def is_api_request() -> bool:
@@ -38,7 +43,32 @@ def load_user_from_bearer(req: Request) -> User | None:
         return None
     token = bearer_token(req)
     g.api_token_sent = token is not None
-    return user_for_token(token) if token else None
+    row = token_for_request(token) if token else None
+    if row is None:
+        return None
+    g.api_token_scopes = frozenset(row.scope_list)
+    return row.user
+
+
+def require_scope(scope: str) -> Callable[[View], View]:
+    """Declare that an API view needs a token carrying ``scope`` (put it under ``@roles`` or
+    ``@signed_in``): a token without it gets a JSON 403 naming the scope."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if scope not in g.get("api_token_scopes", frozenset()):
+                message = _(
+                    "This token lacks the scope %(scope)s. Create a token with it: "
+                    "ladder token create EMAIL --scope %(scope)s.",
+                    scope=scope,
+                )
+                return render_error(403, message)
+            return view(*args, **kwargs)
+
+        return cast(View, wrapped)
+
+    return decorate
 
 
 def unauthorized() -> Response | tuple[object, int]:

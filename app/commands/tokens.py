@@ -1,4 +1,5 @@
-"""``ladder token create EMAIL [--name NAME]``: a personal API token for scripts."""
+"""``ladder token create EMAIL [--name NAME] [--scope SCOPE]…``: a personal API token for
+scripts."""
 
 from __future__ import annotations
 
@@ -17,11 +18,19 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("email")
 @click.option("--name", default="ladder token create", show_default=True, help="A label.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    metavar="SCOPE",
+    help="read (always), kpi:write or themes:run (PMO and admin accounts only); repeatable.",
+)
 @with_appcontext
-def create_command(email: str, name: str) -> None:
+def create_command(email: str, name: str, scopes: tuple[str, ...]) -> None:
     """Create a token for the account EMAIL and print it (only the token, on one line).
 
-    The token is shown this once: Ladder stores only its SHA-256.
+    The token is shown this once: Ladder stores only its SHA-256. Every token reads; --scope
+    kpi:write lets it push KPI values, --scope themes:run start clustering runs.
     """
     from app.extensions import db
     from app.services.errors import ServiceError
@@ -35,7 +44,7 @@ def create_command(email: str, name: str) -> None:
     if not user.active:
         fail(f"the account {user.email} is disabled; enable it before creating a token")
     try:
-        _row, token = create_token(None, user, name)
+        _row, token = create_token(None, user, name, scopes)
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()

@@ -14,7 +14,7 @@ from app.profile.forms import NewTokenForm, RevokeTokenForm
 from app.security import signed_in
 from app.services.sessions import end_other_sessions, revoke_session, user_sessions
 from app.services.submissions import claim, complete
-from app.services.tokens import create_token, revoke_token
+from app.services.tokens import WRITE_SCOPE_ROLES, create_token, revoke_token
 from app.sessions import current_session_id, session_timeouts, sign_out
 from models import ApiToken, UserSession
 
@@ -30,6 +30,7 @@ def _render(form: NewTokenForm, new_token: str | None = None) -> str:
         form=form,
         page=paginate(stmt),
         new_token=new_token,
+        may_write=current_user.role in WRITE_SCOPE_ROLES,
     )
 
 
@@ -42,7 +43,9 @@ def tokens() -> str | tuple[str, int]:
         return (_render(form), 422) if form.is_submitted() else _render(form)
     with refusal(form):
         claimed = claim(current_user, form.submission.data)
-        _row, token = create_token(current_user, current_user, form.name.data or "")
+        _row, token = create_token(
+            current_user, current_user, form.name.data or "", form.write_scopes.data or ()
+        )
         complete(claimed, url_for("profile.tokens"))  # a second post: the list, not the token
         flash(_("Token created. Copy it now: it will not be shown again."), "success")
         return _render(NewTokenForm(formdata=None), new_token=token), 201

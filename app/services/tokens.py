@@ -2,12 +2,17 @@
 
 A token is ``ldr_`` followed by 43 random URL-safe characters (256 bits). Only its SHA-256
 is stored, so a token can be shown once and never again; lookups hash what the client sent.
+
+Every token reads. A PMO or admin account may also give a token the write scopes
+``kpi:write`` (push KPI values) and ``themes:run`` (start clustering runs); a token has only
+the scopes it was created with, so a leaked BI token cannot write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -18,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from models import ApiToken, User
+from models import ApiToken, Role, User
 from models.base import as_utc, utcnow
 
 TOKEN_PREFIX = "ldr_"  # noqa: S105  (a public marker, not a secret)
@@ -29,13 +34,48 @@ MAX_ACTIVE_TOKENS = 20
 #: every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
+READ_SCOPE = "read"
+#: Scopes beyond reading, and who may hold them.
+WRITE_SCOPES = ("kpi:write", "themes:run")
+SCOPES = (READ_SCOPE, *WRITE_SCOPES)
+WRITE_SCOPE_ROLES = frozenset({Role.PMO, Role.ADMIN})
+
+
+def checked_scopes(user: User, requested: Iterable[str]) -> list[str]:
+    """The scopes a new token of ``user`` gets: ``read`` plus the write scopes asked for, in a
+    fixed order. An unknown scope, or a write scope for an account that may not write, is
+    refused."""
+    wanted = {scope.strip() for scope in requested if scope.strip()}
+    unknown = sorted(wanted - set(SCOPES))
+    if unknown:
+        raise ServiceError(
+            _(
+                "Unknown scope %(scope)s; the scopes are %(scopes)s.",
+                scope=unknown[0],
+                scopes=", ".join(SCOPES),
+            ),
+            "scopes",
+        )
+    if wanted & set(WRITE_SCOPES) and user.role not in WRITE_SCOPE_ROLES:
+        raise ServiceError(
+            _(
+                "Only PMO and admin accounts may have tokens that write (%(scopes)s).",
+                scopes=", ".join(WRITE_SCOPES),
+            ),
+            "scopes",
+        )
+    return [scope for scope in SCOPES if scope == READ_SCOPE or scope in wanted]
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the row and the token, which is not kept anywhere."""
+def create_token(
+    actor: User | None, user: User, name: str, scopes: Iterable[str] = ()
+) -> tuple[ApiToken, str]:
+    """A new token for ``user`` with ``read`` and the write ``scopes`` asked for; returns the
+    row and the token, which is not kept anywhere."""
     name = name.strip()
     if not name:
         raise ServiceError(_("Give the token a name, e.g. the tool that will use it."), "name")
@@ -43,6 +83,7 @@ def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, s
         raise ServiceError(_("The name is longer than %(max)s characters.", max=MAX_NAME), "name")
     if not user.active:
         raise ServiceError(_("The account %(email)s is disabled.", email=user.email))
+    granted = checked_scopes(user, scopes)
     active = db.session.scalar(
         select(func.count())
         .select_from(ApiToken)
@@ -58,14 +99,20 @@ def create_token(actor: User | None, user: User, name: str) -> tuple[ApiToken, s
             "name",
         )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, name=name, token_hash=hash_token(token), prefix=token[:PREFIX_LENGTH])
+    row = ApiToken(
+        user=user,
+        name=name,
+        token_hash=hash_token(token),
+        prefix=token[:PREFIX_LENGTH],
+        scopes=" ".join(granted),
+    )
     db.session.add(row)
     db.session.flush()
     record_change(
         actor,
         "create",
         row,
-        new={"name": name, "prefix": row.prefix, "user": user.email},
+        new={"name": name, "prefix": row.prefix, "user": user.email, "scopes": row.scopes},
         label=f"{user.email} / {name}",
     )
     return row, token
@@ -101,8 +148,9 @@ def revoke_user_tokens(actor: User | None, user: User) -> int:
     return sum(_revoke(actor, row) for row in list(rows))
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user owning the unrevoked ``token``, or None. Notes when it was used."""
+def token_for_request(token: str) -> ApiToken | None:
+    """The unrevoked token row of an active user for ``token``, or None. Notes when it was
+    used."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = db.session.scalar(
@@ -115,4 +163,4 @@ def user_for_token(token: str) -> User | None:
     now = utcnow()
     if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_RESOLUTION:
         row.last_used_at = now
-    return row.user
+    return row

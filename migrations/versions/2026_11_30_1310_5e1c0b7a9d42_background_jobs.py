@@ -6,7 +6,7 @@ keeps the fitted clustering state of a run, so that any process can place new fi
 its themes without re-clustering.
 
 Revision ID: 5e1c0b7a9d42
-Revises: 384b7f2df83c
+Revises: 7e21b4c9a0d3
 Create Date: 2026-11-30 13:10:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e1c0b7a9d42"
-down_revision = "384b7f2df83c"
+down_revision = "7e21b4c9a0d3"
 branch_labels = None
 depends_on = None
 

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.services.assessments.model_store import parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
+from app.services.notifications import events as notices
 from assessments.maturity_model.model import MaturityModel, ProcessArea
 from assessments.progress import Progress, area_progress, overall_progress
 from assessments.scoring import AssessmentResult, Rating, result_to_dict, score_assessment
@@ -137,6 +138,7 @@ def open_cycle(actor: User, cycle: Cycle) -> list[Assessment]:
     db.session.flush()
     for assessment in created:
         recompute(assessment)
+        notices.assessment_opened(actor, assessment)
     record_change(
         actor,
         "open",
@@ -404,6 +406,7 @@ def submit(actor: User, assessment: Assessment) -> None:
         )
     assessment.submitted_at = utcnow()
     _set_status(actor, assessment, AssessmentStatus.SUBMITTED, "submit")
+    notices.assessment_submitted(actor, assessment)
 
 
 def return_for_changes(
@@ -427,6 +430,7 @@ def return_for_changes(
         comment=assessment.review_comment,
         practice_comments={k: v for k, v in practice_comments.items() if _clean(v)},
     )
+    notices.assessment_returned(actor, assessment, assessment.review_comment, practice_comments)
 
 
 def validate(actor: User, assessment: Assessment) -> list[Finding]:
@@ -449,6 +453,7 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
         maturity_level=result.maturity_level,
         score=assessment.score,
     )
+    notices.assessment_validated(actor, assessment)
     return findings
 
 

@@ -109,6 +109,22 @@ API_SOURCES = {
 }
 
 
+def run_summary(run: ClusteringRun) -> dict[str, Any]:
+    """``GET /api/v1/clustering-runs/ID``: status, k, whether published, and the themes."""
+    return {
+        "id": run.id,
+        "status": run.status.value,
+        "k": run.k,
+        "published": bool(getattr(run, "published", False)),
+        "themes": [
+            {"id": t.id, "name": getattr(t, "name", None) or t.label, "size": t.size}
+            for t in run.themes
+        ]
+        if run.status is RunStatus.DONE
+        else [],
+    }
+
+
 def api_filters(source: str, include_gaps: bool) -> FindingFilter:
     """The findings a ``POST /api/v1/clustering-runs`` body selects."""
     sources = API_SOURCES[source] + ((FindingSource.GAP.value,) if include_gaps else ())
