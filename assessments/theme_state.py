@@ -81,9 +81,10 @@ def load_state(data: bytes) -> ThemeModel:
             raise ValueError(f"unknown theme state format {meta.get('version')!r}")
         area_space = None
         if meta["areas"] is not None:
+            rows, columns = (int(x) for x in archive["area_shape"])
             matrix = sp.csr_matrix(
                 (archive["area_data"], archive["area_indices"], archive["area_indptr"]),
-                shape=tuple(int(x) for x in archive["area_shape"]),
+                shape=(rows, columns),
             )
             area_space = _AreaSpace(
                 tuple(meta["areas"]["codes"]),

@@ -106,12 +106,21 @@ def test_without_the_scope_403_and_directors_403(app, client, make_user, pain_po
     response = client.post(URL, json={"source": "survey"}, headers=read_only)
     assert response.status_code == 403
     assert "themes:run" in response.json["error"]["message"]
-    assert client.get(f"{URL}/1", headers=read_only).status_code == 403
     director = token(app, make_user(Role.DIRECTOR), scopes=())
     assert client.post(URL, json={"source": "survey"}, headers=director).status_code == 403
     assert client.post(URL, json={"source": "survey"}).status_code == 401
     with app.app_context():
         assert db.session.query(ClusteringRun).count() == 0
+
+
+def test_reading_a_run_needs_no_scope_but_a_reader(app, client, make_user, pain_points):  # noqa: F811
+    response = client.post(URL, json={"source": "survey", "k": 3}, headers=token(app, make_user()))
+    finish(app, response.json["id"])
+    url = f"{URL}/{response.json['id']}"
+    leader = token(app, make_user(Role.LEADERSHIP), scopes=())
+    assert client.get(url, headers=leader).json["status"] == "done"
+    director = token(app, make_user(Role.DIRECTOR), scopes=())
+    assert client.get(url, headers=director).status_code == 403
 
 
 def test_an_unknown_run_is_a_404(app, client, make_user):

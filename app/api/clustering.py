@@ -1,7 +1,8 @@
 """Clustering runs over the API: start one (202, run by a job) and poll it.
 
-Both need a token with the ``themes:run`` scope (PMO and admin accounts only); the run is
-done by ``ladder worker`` when Redis is configured, else by a thread of the app.
+Starting one needs a token with the ``themes:run`` scope (PMO and admin accounts only);
+reading one, like the themes pages, is for PMO, admin and leadership tokens. The run is done
+by ``ladder worker`` when Redis is configured, else by a thread of the app.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from app.services.findings.themes import (
     run_summary,
 )
 from app.services.jobs import fail_stale_jobs
-from app.services.visibility import MANAGERS
+from app.services.visibility import MANAGERS, READERS
 from models import ClusteringRun
 
 SCOPE = "themes:run"
@@ -86,8 +87,7 @@ def start_clustering_run() -> tuple[dict[str, Any], int]:
 
 
 @bp.route("/clustering-runs/<int:run_id>")
-@roles(*MANAGERS)
-@require_scope(SCOPE)
+@roles(*READERS)
 def clustering_run(run_id: int) -> dict[str, Any]:
     fail_stale_jobs()
     run = db.session.get(ClusteringRun, run_id) or abort(404)

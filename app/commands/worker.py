@@ -26,6 +26,7 @@ def worker_command(burst: bool) -> None:
     from app.services.jobs import fail_stale_jobs, heartbeat_timeout, queue_name, redis_connection
     from app.services.jobs import redis_url as configured_redis
     from app.services.periodic import start_scheduler
+    from app.services.scheduled import register_builtin_tasks
 
     if not configured_redis():
         fail("LADDER_REDIS_URL is not set: without Redis, jobs run inside the web process")
@@ -47,6 +48,7 @@ def worker_command(burst: bool) -> None:
                     db.session.remove()
 
     if not burst:
+        register_builtin_tasks(app)
         start_scheduler(app, connection, stop)
         threading.Thread(target=reap, name="ladder-reaper", daemon=True).start()
     try:
