@@ -32,6 +32,8 @@ from models import (
     Base,
     Channel,
     ClusteringRun,
+    Job,
+    JobState,
     Notification,
     ReviewKind,
     Role,
@@ -161,6 +163,10 @@ EXPECTED: dict[str, Rule] = {
     "themes.move": rule_of(MANAGERS),
     "themes.split": rule_of(MANAGERS),
     "themes.export_run": rule_of(READERS),
+    # background jobs
+    "jobs.jobs": rule_of(MANAGERS),
+    "jobs.status": rule_of(MANAGERS),
+    "jobs.retry_job": rule_of(MANAGERS),
     # backlog (the item of line A is owned by the director of line A)
     "backlog.items": rule_of(SIGNED),
     "backlog.matrix": rule_of(SIGNED),
@@ -217,6 +223,8 @@ EXPECTED: dict[str, Rule] = {
     "api.trend": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
     "api.backlog": rule_of(SIGNED),
     "api.quick_wins": rule_of(SIGNED),
+    "api.clustering_run": rule_of(READERS),
+    "api.start_clustering_run": rule_of(MANAGERS),  # and the themes:run scope
 }
 
 # Form data for refused POSTs where the refusal depends on what is asked.
@@ -320,6 +328,15 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         db.session.add_all([theme, spare_theme])
         db.session.flush()
         db.session.add(ThemeFinding(run_id=run.id, theme_id=theme.id, finding_id=finding.id))
+        job = Job(
+            kind="clustering_run",
+            subject=f"clustering_run:{run.id}",
+            payload={"run_id": run.id},
+            state=JobState.FAILED,
+            error="stopped",
+        )
+        db.session.add(job)
+        db.session.flush()
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
         bot = WebhookChannel(
             name="群机器人", vendor=Channel.DINGTALK, url="https://oapi.dingtalk.com/robot/send?x=1"
@@ -344,6 +361,7 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "token": survey.token,
             "finding_id": finding.id,
             "run_id": run.id,
+            "job_id": job.id,
             "theme_id": theme.id,
             "item_id": item_id,
             "spare_item": spare_item,
@@ -466,7 +484,13 @@ def test_access_matrix(app, world, clients, area):
             before = fingerprint(app)
             for role in refused:
                 data = POST_DATA.get(url_rule.endpoint, {})
-                problem = check_refused_post(role, url, clients[role].post(url, data=data))
+                if _is_api(url):  # bearer tokens, as for GETs
+                    token = world.tokens.get(role)
+                    headers = {"Authorization": f"Bearer {token}"} if token else {}
+                    sent = app.test_client().post(url, json=data, headers=headers)
+                else:
+                    sent = clients[role].post(url, data=data)
+                problem = check_refused_post(role, url, sent)
                 if problem:
                     problems.append(f"POST {url} as {role}: {problem}")
             if fingerprint(app) != before:

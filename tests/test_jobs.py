@@ -157,8 +157,13 @@ def test_the_run_stores_its_fitted_state_in_the_database(app, make_user, pain_po
 
 @pytest.fixture
 def queue_down(make_app):
-    """The app with the job queue on a Redis that does not answer (a closed port)."""
-    return make_app(REDIS_URL="redis://127.0.0.1:9/0", JOB_QUEUE="ladder-test-down")
+    """The app with the job queue and the rate-limit counters on a Redis that does not
+    answer (a closed port)."""
+    return make_app(
+        REDIS_URL="redis://127.0.0.1:9/0",
+        JOB_QUEUE="ladder-test-down",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0",
+    )
 
 
 def test_redis_down_pages_are_served_and_a_run_says_it_could_not_be_queued(
@@ -168,7 +173,8 @@ def test_redis_down_pages_are_served_and_a_run_says_it_could_not_be_queued(
 ):
     pmo = make_user(Role.PMO)
     client = queue_down.test_client()
-    client.post("/login", data={"email": pmo.email, "password": pmo.password})
+    signed_in = client.post("/login", data={"email": pmo.email, "password": pmo.password})
+    assert signed_in.status_code == 302  # sign-in counts in this process meanwhile
     assert client.get("/themes/").status_code == 200
     assert client.get("/findings/").status_code == 200
     response = client.post(
