@@ -106,9 +106,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.cycles import bp as cycles_bp
     from app.findings import bp as findings_bp
     from app.jobs import bp as jobs_bp
+    from app.lessons import bp as lessons_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
     from app.org import bp as org_bp
+    from app.outcomes import bp as outcomes_bp
     from app.profile import bp as profile_bp
     from app.quickwins import bp as quickwins_bp
     from app.reports import bp as reports_bp
@@ -120,9 +122,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (surveys_bp, findings_bp, themes_bp, jobs_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
+    for blueprint in (backlog_bp, quickwins_bp, reviews_bp, lessons_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(outcomes_bp)
     app.register_blueprint(notifications_bp)
 
 

@@ -77,7 +77,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": env.get("LADDER_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
-        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_HASH_METHOD": "argon2id",
         "PER_PAGE": 20,
         "LADDER_JSON_LOGS": env.get("LADDER_JSON_LOGS", "0") == "1",
         "LADDER_PROXY_FIX": env.get("LADDER_PROXY_FIX", "0") == "1",

@@ -136,16 +136,34 @@ def _measure(
     return statistics.median(times), len(statements)
 
 
-def run(backend: str, size: str, repeat: int, folder: str) -> list[tuple[str, ...]]:
+@contextmanager
+def seeded_demo(
+    backend: str, size: str, folder: str, email: str
+) -> Iterator[tuple[Flask, FlaskClient] | None]:
+    """A throw-away database seeded with the demo of ``size`` and a client signed in as
+    ``email``; None when the backend is not reachable."""
     with _database(backend, folder) as url:
         if url is None:
             print(f"{backend}: not reachable, skipped", file=sys.stderr)
-            return []
+            yield None
+            return
         application = _app(url, folder)
         seconds = _seed(application, size)
         print(f"{backend} {size}: seeded in {seconds:.0f} s", file=sys.stderr)
         client = application.test_client()
-        client.post("/login", data={"email": "leader@demo.ladder", "password": "ladder-demo"})
+        client.post("/login", data={"email": email, "password": "ladder-demo"})
+        try:
+            yield application, client
+        finally:
+            with application.app_context():
+                db.engine.dispose()
+
+
+def run(backend: str, size: str, repeat: int, folder: str) -> list[tuple[str, ...]]:
+    with seeded_demo(backend, size, folder, "leader@demo.ladder") as seeded:
+        if seeded is None:
+            return []
+        application, client = seeded
         with application.app_context():
             from models import BusinessLine
 
@@ -170,8 +188,6 @@ def run(backend: str, size: str, repeat: int, folder: str) -> list[tuple[str, ..
         rows.append(
             (backend, size, str(lines), f"`{PDF}` (charts drawn)", f"{median:.1f}", str(queries))
         )
-        with application.app_context():
-            db.engine.dispose()
         return rows
 
 
@@ -203,8 +219,15 @@ def write_doc(section: str) -> None:
     DOC.write_text(text, encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_main(
+    doc: str,
+    run_one: Callable[[str, str, int, str], list[tuple[str, ...]]],
+    table: Callable[[list[tuple[str, ...]], int], str],
+    write: Callable[[str], None],
+) -> None:
+    """The command line of a demo benchmark: every backend × size, one table, optionally
+    written into docs/performance.md by ``write``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--sizes", default="small,large")
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -214,11 +237,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for backend in args.backends.split(","):
             for size in args.sizes.split(","):
-                rows += run(backend, size, args.repeat, folder)
-    section = _table(rows, args.repeat)
+                rows += run_one(backend, size, args.repeat, folder)
+    section = table(rows, args.repeat)
     print(section)
     if args.write_doc:
-        write_doc(section)
+        write(section)
+
+
+def main() -> None:
+    bench_main(__doc__ or "", run, _table, write_doc)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_ite
 from models.base import Base
 from models.finding import Finding, FindingSource, Frequency
 from models.job import Job, JobState
+from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
 from models.notification import (
     Channel,
@@ -25,10 +26,18 @@ from models.notification import (
     WebhookChannel,
 )
 from models.org import BusinessLine, business_line_directors
+from models.outcome import OutcomeKpi, OutcomeKpiValue
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
+from models.satisfaction import (
+    QuestionKind,
+    SatisfactionAnswer,
+    SatisfactionResponse,
+    SurveyInvitation,
+    SurveyQuestion,
+)
 from models.submission import FormSubmission
-from models.survey import Survey, SurveyResponse, SurveyStatus
+from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
 from models.theme import (
     ClusteringRun,
     Placement,
@@ -65,11 +74,17 @@ __all__ = [
     "JobState",
     "Kpi",
     "KpiMeasurement",
+    "Lesson",
+    "LessonKind",
+    "LessonSource",
     "Notification",
     "NotificationKind",
     "NotificationSettings",
+    "OutcomeKpi",
+    "OutcomeKpiValue",
     "Placement",
     "PracticeRating",
+    "QuestionKind",
     "QuickWinProject",
     "QuickWinRuleSetting",
     "Review",
@@ -77,8 +92,13 @@ __all__ = [
     "ReviewKind",
     "Role",
     "RunStatus",
+    "SatisfactionAnswer",
+    "SatisfactionResponse",
     "StoredModel",
     "Survey",
+    "SurveyInvitation",
+    "SurveyKind",
+    "SurveyQuestion",
     "SurveyResponse",
     "SurveyStatus",
     "Theme",

@@ -27,6 +27,7 @@ from app.services.findings.records import add_manual_finding
 from app.services.findings.surveys import save_survey
 from app.services.tokens import create_token
 from assessments.kpi import Direction
+from assessments.outcome_kpis import Frequency as KpiFrequency
 from models import (
     ApiToken,
     Base,
@@ -34,7 +35,11 @@ from models import (
     ClusteringRun,
     Job,
     JobState,
+    Lesson,
+    LessonKind,
+    LessonSource,
     Notification,
+    OutcomeKpi,
     ReviewKind,
     Role,
     RunStatus,
@@ -105,6 +110,28 @@ EXPECTED: dict[str, Rule] = {
     "notifications.webhooks": rule_of(MANAGERS),
     "notifications.delete_webhook": rule_of(MANAGERS),
     "notifications.test_webhook": rule_of(MANAGERS),
+    # lessons, satisfaction surveys, benefits
+    "lessons.lessons": rule_of(SIGNED),
+    "lessons.export": rule_of(SIGNED),
+    "lessons.lesson": rule_of(SIGNED),  # a company-wide lesson
+    "lessons.new_lesson": rule_of(MANAGERS),
+    "lessons.edit_lesson": rule_of(MANAGERS),
+    "lessons.delete_lesson": rule_of(MANAGERS),
+    "api.lessons": rule_of(SIGNED),
+    "surveys.add_question": rule_of(MANAGERS),
+    "surveys.delete_question": rule_of(MANAGERS),
+    "surveys.invite": rule_of(MANAGERS),
+    "quickwins.benefit": rule(ADMIN, PMO, DIR, line=True),
+    # outcome KPIs
+    "outcomes.index": rule(ADMIN, PMO, LEAD, DIR, OTHER),
+    "outcomes.business_line": rule(ADMIN, PMO, LEAD, DIR, line=True),
+    "outcomes.values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.import_values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.definitions": rule_of(MANAGERS),
+    "outcomes.definition": rule_of(MANAGERS),  # a PMO-defined KPI, key "levels"
+    "outcomes.missed_item": rule_of(MANAGERS),
+    "api.kpis": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
+    "api.kpi_values": rule_of(MANAGERS),
     "audit.events": rule(ADMIN),
     "audit.export": rule(ADMIN),
     # organisation
@@ -233,6 +260,7 @@ POST_DATA = {"backlog.status": {"action": "start", "reason": "理由"}}
 # Endpoints whose URL carries a query string to be meaningful.
 QUERY = {
     "api.trend": "?business_line={line_a}",
+    "api.kpis": "?business_line={line_a}",
     "api.assessments": "?cycle={cycle}",
 }
 AREAS = sorted({endpoint.split(".")[0] for endpoint in EXPECTED})
@@ -338,6 +366,23 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         db.session.add(job)
         db.session.flush()
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
+        db.session.add(
+            OutcomeKpi(
+                key="levels",
+                name_zh="评审次数",
+                name_en="Reviews",
+                direction=Direction.HIGHER,
+                target=4,
+                frequency=KpiFrequency.QUARTERLY,
+            )
+        )
+        lesson = Lesson(
+            title="评审前置",
+            text="需求评审放在迭代计划之前",
+            kind=LessonKind.BEST_PRACTICE,
+            source=LessonSource.MANUAL,
+        )
+        db.session.add(lesson)
         bot = WebhookChannel(
             name="群机器人", vendor=Channel.DINGTALK, url="https://oapi.dingtalk.com/robot/send?x=1"
         )
@@ -373,6 +418,9 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "token_id": token_row.id,
             "notification_id": notice_id,
             "bot_id": bot.id,
+            "lesson_id": lesson.id,
+            "question_id": 1,
+            "invitation": "x",
             "name": "levels",
             "fmt": "svg",
             "key": "levels",
@@ -484,13 +532,13 @@ def test_access_matrix(app, world, clients, area):
             before = fingerprint(app)
             for role in refused:
                 data = POST_DATA.get(url_rule.endpoint, {})
-                if _is_api(url):  # bearer tokens, as for GETs
+                if _is_api(url):  # bearer tokens here too; a token without the role is 403
                     token = world.tokens.get(role)
                     headers = {"Authorization": f"Bearer {token}"} if token else {}
-                    sent = app.test_client().post(url, json=data, headers=headers)
+                    answer = app.test_client().post(url, json=data, headers=headers)
                 else:
-                    sent = clients[role].post(url, data=data)
-                problem = check_refused_post(role, url, sent)
+                    answer = clients[role].post(url, data=data)
+                problem = check_refused_post(role, url, answer)
                 if problem:
                     problems.append(f"POST {url} as {role}: {problem}")
             if fingerprint(app) != before:

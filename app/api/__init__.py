@@ -1,7 +1,8 @@
-"""The read-only JSON API at ``/api/v1`` (described in ``docs/api.md``).
+"""The JSON API at ``/api/v1`` (described in ``docs/api.md``).
 
 Requests authenticate with ``Authorization: Bearer TOKEN`` only (see ``app.api.auth``); no
-cookie is read, and nothing changes state, so CSRF protection does not apply.
+cookie is read, so a browser cannot be tricked into sending a write (``POST /kpi-values``)
+and CSRF protection does not apply.
 """
 
 from flask import Blueprint

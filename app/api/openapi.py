@@ -189,6 +189,47 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
+    "OutcomeKpi": _object(
+        {
+            "key": {**_STR, "description": "e.g. on_time_rate, budget_deviation, satisfaction"},
+            "name": _object({"zh": _STR, "en": _STR}),
+            "unit": _STR,
+            "direction": {"type": "string", "enum": ["higher", "lower"]},
+            "target": {"type": "number"},
+            "latest": {
+                "oneOf": [
+                    {"type": "null"},
+                    _object(
+                        {
+                            "period": {
+                                **_STR,
+                                "description": "YYYY-MM (monthly KPI) or YYYY-Qn (quarterly).",
+                            },
+                            "value": {"type": "number"},
+                        }
+                    ),
+                ],
+                "description": "The value of the greatest period; null without values.",
+            },
+            "status": {
+                "type": ["string", "null"],
+                "enum": ["met", "missed", None],
+                "description": "met: the latest value is >= target (higher) or <= target "
+                "(lower); null without values.",
+            },
+        }
+    ),
+    "Lesson": _object(
+        {
+            "id": _INT,
+            "title": _STR,
+            "text": _STR,
+            "kind": {"type": "string", "enum": ["best_practice", "failure"]},
+            "business_line_id": {**_NULLABLE_INT, "description": "null: company-wide."},
+            "process_area": {"type": ["string", "null"], "description": "e.g. PP, REQM."},
+            "tags": {"type": "array", "items": _STR},
+        }
+    ),
     "TrendPoint": _object(
         {"cycle_id": _INT, "cycle": _STR, "maturity_level": _LEVEL, "score": _NULLABLE_NUMBER}
     ),
@@ -225,6 +266,17 @@ def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     }
 
 
+_UNAUTHORISED = _error(
+    "No token, or one that is unknown, revoked, or whose account is disabled.",
+    {
+        "WWW-Authenticate": {
+            "required": True,
+            "schema": {"type": "string", "const": 'Bearer realm="ladder"'},
+        }
+    },
+)
+
+
 def _get(
     summary: str,
     schema: dict[str, Any],
@@ -233,18 +285,7 @@ def _get(
     not_found: str | None = None,
     paginated: bool = True,
 ) -> dict[str, Any]:
-    responses: dict[str, Any] = {
-        "200": _ok(schema),
-        "401": _error(
-            "No token, or one that is unknown, revoked, or whose account is disabled.",
-            {
-                "WWW-Authenticate": {
-                    "required": True,
-                    "schema": {"type": "string", "const": 'Bearer realm="ladder"'},
-                }
-            },
-        ),
-    }
+    responses: dict[str, Any] = {"200": _ok(schema), "401": _UNAUTHORISED}
     if paginated or any(p["in"] == "query" for p in parameters or []):
         responses["400"] = _error("A query parameter is missing or not valid.")
     if not_found:
@@ -347,6 +388,85 @@ PATHS: dict[str, Any] = {
         parameters=[_query("business_line", "The business line.", required=True)],
         not_found="No such business line, or not one you may see.",
     ),
+    f"{PREFIX}/kpis": _get(
+        "A business line's outcome KPIs with their latest value and status.",
+        _list_of("OutcomeKpi"),
+        parameters=[_query("business_line", "The business line.", required=True)],
+        not_found="No such business line, or not one you may see.",
+    ),
+    f"{PREFIX}/kpi-values": {
+        "post": {
+            "summary": "Write outcome KPI values, all or none (PMO or admin token with the "
+            "kpi:write scope). A value of the same KPI, business line and period replaces "
+            "the one written before.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": _object(
+                            {
+                                "items": {
+                                    "type": "array",
+                                    "minItems": 1,
+                                    "items": _object(
+                                        {
+                                            "kpi": {**_STR, "description": "The KPI key."},
+                                            "business_line": {
+                                                **_STR,
+                                                "description": "The business line's code.",
+                                            },
+                                            "period": {
+                                                **_STR,
+                                                "description": "YYYY-MM or YYYY-Qn, as the "
+                                                "KPI is monthly or quarterly.",
+                                            },
+                                            "value": {"type": "number"},
+                                        }
+                                    ),
+                                }
+                            }
+                        )
+                    }
+                },
+            },
+            "responses": {
+                "201": _ok(_object({"written": {**_INT, "minimum": 1}}), "Every item written."),
+                "400": _error("The body is not JSON with a non-empty list of items."),
+                "401": _UNAUTHORISED,
+                "403": _error("Not a PMO or admin token, or the token lacks the kpi:write scope."),
+                "422": _ok(
+                    _object(
+                        {
+                            "errors": {
+                                "type": "array",
+                                "items": _object(
+                                    {
+                                        "index": {
+                                            **_INT,
+                                            "minimum": 0,
+                                            "description": "The item's position, from 0.",
+                                        },
+                                        "field": {
+                                            "type": "string",
+                                            "enum": [
+                                                "items",
+                                                "kpi",
+                                                "business_line",
+                                                "period",
+                                                "value",
+                                            ],
+                                        },
+                                        "message": _STR,
+                                    }
+                                ),
+                            }
+                        }
+                    ),
+                    "Nothing was written: each problem with its item and field.",
+                ),
+            },
+        }
+    },
     f"{PREFIX}/backlog": _get(
         "Improvement backlog items you may see, highest priority first.",
         _list_of("BacklogItem"),
@@ -365,6 +485,29 @@ PATHS: dict[str, Any] = {
     ),
     f"{PREFIX}/clustering-runs": _clustering_runs(),
     f"{PREFIX}/clustering-runs/{{run_id}}": _clustering_run(),
+    f"{PREFIX}/lessons": _get(
+        "Lessons you may see (a director: their lines' and company-wide ones), newest first.",
+        _list_of("Lesson"),
+        parameters=[
+            {
+                "name": "q",
+                "in": "query",
+                "required": False,
+                "description": (
+                    "Search terms separated by spaces; each must occur in the title, text or "
+                    "tags as a contiguous substring (2 or more Chinese characters, or an "
+                    "English word, case ignored); terms are ANDed."
+                ),
+                "schema": {"type": "string", "maxLength": 200},
+            },
+            {
+                "name": "kind",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["best_practice", "failure"]},
+            },
+        ],
+    ),
     f"{PREFIX}/openapi.json": {
         "get": {
             "summary": "This description.",
@@ -382,8 +525,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "Ladder API",
             "version": "1.0.0",
             "description": (
-                "Read-only access for BI tools and scripts, with the permissions of the "
-                "token's user. Create a token on your profile page (Profile → API tokens) "
+                "Access for BI tools, PM tools and scripts, with the permissions of the "
+                "token's user; writing KPI values needs the kpi:write scope. "
+                "Create a token on your profile page (Profile → API tokens) "
                 "or with `ladder token create EMAIL`. Lists take `page` and `per_page` "
                 "(1–100) and answer `{items, page, per_page, total}`; errors answer "
                 "`{error: {status, message}}`."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app, request
@@ -26,10 +27,27 @@ class ApiError(Exception):
         return render_error(self.status, self.message)
 
 
-def paginated(stmt: Select[Any], serialise: Any) -> dict[str, Any]:
-    """``{"items", "page", "per_page", "total"}`` for ``?page=&per_page=`` (at most 100)."""
+def _page_args() -> tuple[int, int]:
     page = query_int("page", default=1, maximum=MAX_PAGE) or 1
     per_page = query_int("per_page", maximum=MAX_PER_PAGE) or current_app.config["PER_PAGE"]
+    return page, per_page
+
+
+def paginated_list(items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A page of items already in memory (a short list, such as a line's KPIs)."""
+    page, per_page = _page_args()
+    start = (page - 1) * per_page
+    return {
+        "items": list(items[start : start + per_page]),
+        "page": page,
+        "per_page": per_page,
+        "total": len(items),
+    }
+
+
+def paginated(stmt: Select[Any], serialise: Any) -> dict[str, Any]:
+    """``{"items", "page", "per_page", "total"}`` for ``?page=&per_page=`` (at most 100)."""
+    page, per_page = _page_args()
     result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
     return {
         "items": [serialise(row) for row in result.items],

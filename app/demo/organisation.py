@@ -113,6 +113,9 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Seeding assessments", "app.demo.assessments:seed"),  # before surveys: cycles
     ("Seeding pain points", "app.demo.surveys:seed"),
     ("Seeding backlog", "app.demo.backlog:seed"),
+    ("Seeding outcome KPIs", "app.demo.outcomes:seed"),
+    ("Seeding satisfaction surveys", "app.demo.satisfaction:seed"),
+    ("Seeding benefits and lessons", "app.demo.lessons:seed"),
 ]
 
 

@@ -1,8 +1,10 @@
 """The results of an assessment for its page and its radar chart.
 
 A validated assessment is read from its ``result_snapshot``, never re-scored, so later model
-or rule changes do not alter what was validated; any other assessment is scored from its
-current ratings. The comparison is with the same business line's previous validated cycle.
+or rule changes do not alter what was validated; any other assessment from the
+``current_result`` stored with its last change of ratings (scored here only for a row saved
+before that column existed). The comparison is with the same business line's previous
+validated cycle.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def result_data(assessment: Assessment) -> tuple[dict[str, Any], bool]:
     """The ``ladder score``-shaped result, and whether it is the validated snapshot."""
     if assessment.status is AssessmentStatus.VALIDATED and assessment.result_snapshot:
         return assessment.result_snapshot, True
+    if assessment.current_result is not None:
+        return assessment.current_result, False
     return result_to_dict(score_of(assessment)), False
 
 

@@ -198,10 +198,13 @@ def score_of(assessment: Assessment) -> AssessmentResult:
 
 
 def recompute(assessment: Assessment) -> AssessmentResult:
+    """Score the current ratings and store the results on the assessment, in the caller's
+    transaction: every change of ratings calls this, so readers never score."""
     result = score_of(assessment)
     assessment.score = None if result.score is None else round(result.score, 2)
     assessment.maturity_level = result.maturity_level
     assessment.complete = result.complete
+    assessment.current_result = result_to_dict(result)
     return result
 
 

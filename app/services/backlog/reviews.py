@@ -19,6 +19,7 @@ from app.services.backlog.items import ACTION_LABELS, ItemInput, change_status, 
 from app.services.backlog.quickwins import KpiView, project_views
 from app.services.errors import ServiceError
 from app.services.notifications import events as notices
+from app.services.outcomes.scorecard import Cell, missed_kpis
 from app.services.reports.exports import ReportTable
 from app.services.tabular_export import safe_cell
 from assessments.kpi import KpiStatus
@@ -61,11 +62,13 @@ class Agenda:
     waiting: list[ImprovementItem]
     overdue: list[ImprovementItem]
     off_track: list[tuple[QuickWinProject, KpiView]]
+    #: Business lines' outcome KPIs missed by their latest value.
+    missed_kpis: list[Cell]
 
 
 def agenda(today: date) -> Agenda:
-    """Items waiting for a decision, open items past their planned end, and KPIs of running
-    quick wins that are off track: four queries."""
+    """Items waiting for a decision, open items past their planned end, KPIs of running
+    quick wins that are off track, and business lines' missed outcome KPIs: seven queries."""
     options = (joinedload(ImprovementItem.business_line), joinedload(ImprovementItem.owner))
     waiting = db.session.scalars(
         select(ImprovementItem)
@@ -99,7 +102,7 @@ def agenda(today: date) -> Agenda:
         for view in project_views(project, today)
         if view.status is KpiStatus.OFF_TRACK
     ]
-    return Agenda(list(waiting), list(overdue), off_track)
+    return Agenda(list(waiting), list(overdue), off_track, missed_kpis(today))
 
 
 def new_themes(review: Review) -> list[Theme]:

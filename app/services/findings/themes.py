@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,9 +27,6 @@ from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
 from app.services.jobs import JobContext, job_kind, submit
-from assessments.area_profiles import area_profiles
-from assessments.clustering import ThemeModel, assign_to_themes, cluster_texts
-from assessments.theme_state import dump_state, load_state
 from models import (
     ClusteringRun,
     Cycle,
@@ -44,6 +41,12 @@ from models import (
     User,
 )
 from models.base import utcnow
+
+if TYPE_CHECKING:
+    from assessments.clustering import ThemeModel
+
+# The clustering (scikit-learn, SciPy, rjieba) is imported by the functions that cluster: it
+# costs seconds of start-up that a web process, which mostly never clusters, should not pay.
 
 MAX_K = 30
 MAX_QUOTES = 5
@@ -173,6 +176,10 @@ def _cluster(run_id: int, report: Any) -> None:
 
     The findings are read and that transaction ended before the clustering, so progress
     (written apart) never waits on it; everything is written in one transaction after."""
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts
+    from assessments.theme_state import dump_state
+
     _set_run(run_id, status=RunStatus.RUNNING, progress=0, error="")
     run = db.session.get(ClusteringRun, run_id)
     if run is None:
@@ -385,6 +392,9 @@ def split_theme(actor: User, theme: Theme, parts: int = 2) -> list[Theme]:
 
     The theme keeps the largest sub-theme (so backlog items linked to it stay linked) and
     new themes of the same run take the others; returns them all, largest first."""
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts
+
     if not 2 <= parts <= MAX_SPLIT:
         raise ServiceError(_("Split into 2 to %(max)s themes.", max=MAX_SPLIT), "parts")
     members = db.session.execute(
@@ -460,6 +470,10 @@ def latest_run() -> ClusteringRun | None:
 def _state_of(run: ClusteringRun) -> ThemeModel | None:
     """The run's fitted state, from the database; rebuilt (deterministically, from the
     run's clustered findings) and stored when the run predates stored states."""
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts
+    from assessments.theme_state import dump_state, load_state
+
     stored = db.session.get(ThemeModelState, run.id)
     if stored is not None:
         return load_state(stored.data)
@@ -507,6 +521,8 @@ def unassigned_findings(run: ClusteringRun) -> list[Finding]:
 def assign_new_findings(actor: User | None, run: ClusteringRun, report: Any = None) -> int:
     """Put each new finding into the nearest theme of ``run`` without re-clustering;
     flushes, returns how many were placed. ``report(fraction, message)`` hears progress."""
+    from assessments.clustering import assign_to_themes
+
     findings = [(f.id, f.text) for f in unassigned_findings(run)]
     if not findings:
         return 0

@@ -22,7 +22,7 @@ Decisions:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -32,7 +32,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.services.assessments.model_store import parsed
+from app.services.backlog.quickwins import company_benefits
+from app.services.outcomes.beside import Association, area_kpi_association, months
+from app.services.outcomes.kpis import kpi_definitions
+from app.services.outcomes.scorecard import values_by_line
 from app.services.visibility import sees_every_line, visible_business_lines
+from assessments.benefits import BenefitTotals
+from assessments.outcome_kpis import KpiDefinition, mean_within
 from assessments.report_data import (
     FlowMonth,
     Heatmap,
@@ -102,6 +108,7 @@ class CycleOption:
     model_label: str
     #: Process-area codes in scope, or None for the whole model.
     scope: tuple[str, ...] | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,8 @@ class QuickWinOutcomes:
     outcomes: tuple[KpiOutcome, ...] = ()
     projects: int = 0
     closed: int = 0
+    #: Sums of the structured benefits entered (assessments.benefits); None when none is.
+    benefits: BenefitTotals | None = None
 
     @property
     def achieved_share(self) -> float | None:
@@ -138,6 +147,13 @@ class Report:
     themes: tuple[ThemeRow, ...] = ()
     flow: tuple[FlowMonth, ...] = ()
     quick_wins: QuickWinOutcomes = field(default_factory=QuickWinOutcomes)
+    #: Outcome KPIs (built-in and PMO-defined), in column order.
+    kpis: tuple[KpiDefinition, ...] = ()
+    #: (business line, cycle, score, each KPI's mean over the cycle's months) per point of
+    #: ``trend``: maturity beside outcomes.
+    outcomes: tuple[tuple[str, str, float | None, tuple[float | None, ...]], ...] = ()
+    #: Process-area scores of the chosen cycle against KPIs, across business lines.
+    association: Association | None = None
 
     @property
     def has_results(self) -> bool:
@@ -196,6 +212,7 @@ def _cycle_options() -> list[CycleOption]:
             StoredModel.key,
             StoredModel.version,
             Cycle.scope,
+            Cycle.end,
         )
         .join(StoredModel, StoredModel.id == Cycle.model_id)
         .order_by(Cycle.start, Cycle.id)
@@ -210,6 +227,7 @@ def _cycle_options() -> list[CycleOption]:
             r.key,
             f"{r.key} v{r.version}",
             tuple(r.scope) if r.scope else None,
+            r.end,
         )
         for r in rows
     ]
@@ -248,19 +266,63 @@ def build_report(user: User, filters: ReportFilters) -> Report:
     trend_cycles = tuple(
         c for c in cycles if c.model_key == chosen.model_key and c.status != "draft"
     ) or (chosen,)
-    lines, area_rows, columns = _chosen_cycle(scope, chosen)
+    lines, area_rows, columns, area_by_line = _chosen_cycle(scope, chosen)
+    trend = _trend(scope, trend_cycles, chosen)
+    definitions = tuple(kpi_definitions())
+    values = values_by_line(scope.ids)
     return replace(
         report,
         lines=tuple(lines),
         trend_cycles=trend_cycles,
-        trend=_trend(scope, trend_cycles, chosen),
+        trend=trend,
         heatmap=heatmap(area_rows, columns),
+        kpis=definitions,
+        # One line: its whole history; several: the chosen cycle, one row per line.
+        outcomes=_outcomes(
+            trend, trend_cycles if len(scope.lines) == 1 else (chosen,), definitions, values
+        ),
+        association=area_kpi_association(area_by_line, columns, definitions, values),
     )
+
+
+def _outcomes(
+    trend: Sequence[tuple[LineOption, Sequence[TrendPoint]]],
+    cycles: Sequence[CycleOption],
+    definitions: Sequence[KpiDefinition],
+    values: Mapping[tuple[int, str], Sequence[tuple[str, float]]],
+) -> tuple[tuple[str, str, float | None, tuple[float | None, ...]], ...]:
+    """Each line's score per cycle of ``cycles`` beside each KPI's mean over the months the
+    cycle ran."""
+    by_id = {c.id: c for c in cycles}
+    rows = []
+    for line, points in trend:
+        for point in points:
+            cycle = by_id.get(point.cycle_id)
+            if cycle is None:
+                continue
+            first, last = months(cycle.start, cycle.end or cycle.start)
+            means = tuple(
+                mean_within(values.get((line.id, d.key), []), first, last) for d in definitions
+            )
+            rows.append(
+                (
+                    line.name,
+                    cycle.name,
+                    point.score,
+                    tuple(None if m is None else round(m, 2) for m in means),
+                )
+            )
+    return tuple(rows)
 
 
 def _chosen_cycle(
     scope: _Scope, cycle: CycleOption
-) -> tuple[list[LineStatus], list[tuple[str, dict[str, float | None]]], list[str]]:
+) -> tuple[
+    list[LineStatus],
+    list[tuple[str, dict[str, float | None]]],
+    list[str],
+    dict[int, dict[str, float | None]],
+]:
     """Levels, gaps and area scores of the business lines taking part in ``cycle``."""
     targets = dict(
         db.session.execute(
@@ -283,6 +345,7 @@ def _chosen_cycle(
                 Assessment.score,
                 Assessment.maturity_level,
                 Assessment.result_snapshot,
+                Assessment.current_result,
             ).where(Assessment.cycle_id == cycle.id, Assessment.business_line_id.in_(scope.ids))
         )
     }
@@ -292,6 +355,7 @@ def _chosen_cycle(
     columns = [a.code for a in model.process_areas if not area_scope or a.code in area_scope]
     current = _current_results(cycle, model, area_scope, assessments.values())
     lines, area_rows = [], []
+    area_by_line: dict[int, dict[str, float | None]] = {}
     for line in scope.lines:
         if line.id not in targets and line.id not in assessments:
             continue
@@ -315,31 +379,36 @@ def _chosen_cycle(
         if row is not None:
             result = row.result_snapshot if validated else current.get(row.id)
             area_rows.append((line.name, area_scores(result)))
-    return lines, area_rows, columns
+            area_by_line[line.id] = area_rows[-1][1]
+    return lines, area_rows, columns, area_by_line
 
 
 def _current_results(
     cycle: CycleOption, model: Any, area_scope: Any, assessments: Any
 ) -> dict[int, dict[str, Any]]:
-    """Score the current ratings of every assessment of ``cycle`` not yet validated, with one
-    query for all their ratings."""
-    pending = {row.id: row for row in assessments if row.status is not AssessmentStatus.VALIDATED}
-    if not pending:
-        return {}
+    """The results of every assessment of ``cycle`` not yet validated: the ones stored with
+    their last change of ratings. Only rows saved before results were stored are scored here,
+    with one query for all their ratings."""
+    pending = [row for row in assessments if row.status is not AssessmentStatus.VALIDATED]
+    results = {row.id: row.current_result for row in pending if row.current_result is not None}
+    unscored = {row.id: row for row in pending if row.current_result is None}
+    if not unscored:
+        return results
     ratings: dict[int, dict[str, str]] = defaultdict(dict)
     for assessment_id, practice_id, rating in db.session.execute(
         select(
             PracticeRating.assessment_id, PracticeRating.practice_id, PracticeRating.rating
-        ).where(PracticeRating.assessment_id.in_(list(pending)), PracticeRating.rating.is_not(None))
+        ).where(
+            PracticeRating.assessment_id.in_(list(unscored)), PracticeRating.rating.is_not(None)
+        )
     ):
         if rating is not None:  # the query leaves them out; this tells the type checker
             ratings[assessment_id][practice_id] = rating
-    return {
-        assessment_id: result_to_dict(
+    for assessment_id, row in unscored.items():
+        results[assessment_id] = result_to_dict(
             score_assessment(model, ratings.get(assessment_id, {}), row.target_level, area_scope)
         )
-        for assessment_id, row in pending.items()
-    }
+    return results
 
 
 def _trend(
@@ -474,10 +543,12 @@ def _quick_wins(scope: _Scope) -> QuickWinOutcomes:
         for project in projects
         for kpi in project.kpis
     ]
+    benefits = company_benefits(projects)
     return QuickWinOutcomes(
         outcomes=tuple(outcomes),
         projects=len(projects),
         closed=sum(1 for p in projects if p.closed_on is not None),
+        benefits=benefits if benefits.projects else None,
     )
 
 
@@ -501,7 +572,9 @@ def data_fingerprint(user: User, filters: ReportFilters, *extra: object) -> str:
         select(func.count(KpiMeasurement.id)).scalar_subquery(),
         select(func.count(Kpi.id)).scalar_subquery(),
         select(func.max(ClusteringRun.id)).scalar_subquery(),
-        select(func.count(ThemeFinding.id)).scalar_subquery(),
+        # rows are added (runs, assignments) or moved and merged (audited), never deleted
+        # alone: the latest id is enough, and reads one index entry where a count reads 40,000
+        select(func.max(ThemeFinding.id)).scalar_subquery(),
         select(func.max(Finding.id)).scalar_subquery(),
     ]
     values = tuple(db.session.execute(select(*columns)).one())

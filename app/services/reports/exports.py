@@ -15,10 +15,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.services.outcomes.kpis import kpi_name
 from app.services.reports.build import Report
 from app.services.tabular_export import csv_bytes, safe_cell
 
-TABLE_KEYS = ("levels", "trend", "heatmap", "themes", "flow", "quickwins")
+TABLE_KEYS = (
+    "levels",
+    "trend",
+    "heatmap",
+    "outcomes",
+    "association",
+    "themes",
+    "flow",
+    "quickwins",
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,8 @@ class ReportTable:
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    #: A sentence shown under the title wherever the table is (page, PDF).
+    note: str = ""
 
     @property
     def sheet_name(self) -> str:
@@ -88,6 +100,7 @@ def report_tables(report: Report) -> list[ReportTable]:
                 for name, values in zip(report.heatmap.rows, report.heatmap.values, strict=True)
             ),
         ),
+        *_outcome_tables(report),
         ReportTable(
             "themes",
             _("Top themes"),
@@ -132,6 +145,37 @@ def report_tables(report: Report) -> list[ReportTable]:
         ),
     ]
     return tables
+
+
+def _outcome_tables(report: Report) -> list[ReportTable]:
+    """Maturity beside outcomes: each line's score by cycle next to its KPI means over the
+    cycle's months, and process-area scores against KPIs across business lines."""
+    names = tuple(f"{kpi_name(d)} ({d.unit})" if d.unit else kpi_name(d) for d in report.kpis)
+    association = report.association
+    return [
+        ReportTable(
+            "outcomes",
+            _("Maturity beside outcomes"),
+            (_("Business line"), _("Cycle"), _("Score"), *names),
+            tuple((line, cycle, score, *means) for line, cycle, score, means in report.outcomes),
+            _("Each KPI is the mean of its values in the months the cycle ran."),
+        ),
+        ReportTable(
+            "association",
+            _("Process-area scores and KPIs"),
+            (_("Process area"), *names),
+            tuple(
+                (code, *cells)
+                for code, cells in (association.rows if association else ())
+                if any(cell is not None for cell in cells)
+            ),
+            _(
+                "Correlation (Pearson's r, from -1 to 1) across business lines between a process "
+                "area's score in this cycle and the latest KPI value. It shows association, "
+                "not cause: a higher score does not prove the better outcome comes from it."
+            ),
+        ),
+    ]
 
 
 def _trend_row(name: str, points: Sequence[Any], report: Report) -> tuple[Any, ...]:

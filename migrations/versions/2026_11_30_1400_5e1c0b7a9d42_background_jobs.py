@@ -6,8 +6,8 @@ keeps the fitted clustering state of a run, so that any process can place new fi
 its themes without re-clustering.
 
 Revision ID: 5e1c0b7a9d42
-Revises: 7e21b4c9a0d3
-Create Date: 2026-11-30 13:10:00
+Revises: 5e7d0c2a9b41
+Create Date: 2026-11-30 14:00:00
 
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e1c0b7a9d42"
-down_revision = "7e21b4c9a0d3"
+down_revision = "5e7d0c2a9b41"
 branch_labels = None
 depends_on = None
 
