@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.backlog import bp as backlog_bp
     from app.cycles import bp as cycles_bp
     from app.findings import bp as findings_bp
+    from app.jobs import bp as jobs_bp
     from app.lessons import bp as lessons_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
@@ -120,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, org_bp, audit_bp, cycles_bp, api_bp, profile_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (surveys_bp, findings_bp, themes_bp):
+    for blueprint in (surveys_bp, findings_bp, themes_bp, jobs_bp):
         app.register_blueprint(blueprint)
     for blueprint in (backlog_bp, quickwins_bp, reviews_bp, lessons_bp):
         app.register_blueprint(blueprint)

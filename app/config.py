@@ -55,6 +55,12 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": env.get("LADDER_REDIS_URL") or "memory://",
+        # A Redis that is down must not refuse sign-ins: count in this process meanwhile.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Background jobs go to RQ on this Redis; without it they run in a thread of the app.
+        "REDIS_URL": env.get("LADDER_REDIS_URL") or None,
+        "JOB_QUEUE": env.get("LADDER_JOB_QUEUE", "ladder"),
+        "JOB_HEARTBEAT_TIMEOUT": float(env.get("LADDER_JOB_HEARTBEAT_TIMEOUT", "60")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LADDER_LOGIN_RATE_LIMIT", "30 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": env.get(

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from app.caching import RecentCache
 from app.numbers import shown_number
 from app.security import role_may_open
+from app.services.jobs import job_label, job_state_label
 from app.services.visibility import MANAGERS
 from models import Role
 
@@ -115,5 +116,7 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["may_open"] = may_open
+    app.jinja_env.globals["job_label"] = job_label
+    app.jinja_env.globals["job_state_label"] = job_state_label
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["table_rows"] = table_rows

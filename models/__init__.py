@@ -14,6 +14,7 @@ from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_ite
 from models.base import Base
 from models.evidence import EvidenceFile
 from models.finding import Finding, FindingSource, Frequency
+from models.job import Job, JobState
 from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
 from models.notification import (
@@ -40,7 +41,14 @@ from models.satisfaction import (
 )
 from models.submission import FormSubmission
 from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
-from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
+from models.theme import (
+    ClusteringRun,
+    Placement,
+    RunStatus,
+    Theme,
+    ThemeFinding,
+    ThemeModelState,
+)
 from models.user import LOCALES, RespondentLine, Role, User
 from models.user_session import UserSession
 
@@ -68,6 +76,8 @@ __all__ = [
     "FormSubmission",
     "Frequency",
     "ImprovementItem",
+    "Job",
+    "JobState",
     "Kpi",
     "KpiMeasurement",
     "Lesson",
@@ -102,6 +112,7 @@ __all__ = [
     "SurveyStatus",
     "Theme",
     "ThemeFinding",
+    "ThemeModelState",
     "User",
     "UserSession",
     "WebhookChannel",

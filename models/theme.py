@@ -11,7 +11,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow, value_enum
@@ -100,3 +109,19 @@ class ThemeFinding(Base):
     before confidences were kept. The PMO's moves are certain (1)."""
 
     __table_args__ = (UniqueConstraint("run_id", "finding_id"),)
+
+
+class ThemeModelState(Base):
+    """The fitted clustering state of a run (vocabularies, IDF weights, centroids), stored so
+    that any process can place new findings in the run's themes without re-clustering.
+
+    ``data`` is a compressed ``.npz`` archive written without pickling
+    (``assessments.theme_state``). Derived data: not backed up, rebuilt when missing."""
+
+    __tablename__ = "theme_model_states"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("clustering_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

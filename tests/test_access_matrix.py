@@ -37,6 +37,8 @@ from models import (
     Base,
     Channel,
     ClusteringRun,
+    Job,
+    JobState,
     Lesson,
     LessonKind,
     LessonSource,
@@ -209,6 +211,10 @@ EXPECTED: dict[str, Rule] = {
     "themes.move": rule_of(MANAGERS),
     "themes.split": rule_of(MANAGERS),
     "themes.export_run": rule_of(READERS),
+    # background jobs
+    "jobs.jobs": rule_of(MANAGERS),
+    "jobs.status": rule_of(MANAGERS),
+    "jobs.retry_job": rule_of(MANAGERS),
     # backlog (the item of line A is owned by the director of line A)
     "backlog.items": rule_of(SIGNED),
     "backlog.matrix": rule_of(SIGNED),
@@ -267,6 +273,8 @@ EXPECTED: dict[str, Rule] = {
     "api.trend": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
     "api.backlog": rule_of(SIGNED),
     "api.quick_wins": rule_of(SIGNED),
+    "api.clustering_run": rule_of(READERS),
+    "api.start_clustering_run": rule_of(MANAGERS),  # and the themes:run scope
 }
 
 # Form data for refused POSTs where the refusal depends on what is asked.
@@ -383,6 +391,15 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             load_assessment(assessment_id),
             Upload("STD.SP1.1", "制度.pdf", b"%PDF-1.7\n%%EOF\n"),
         )
+        job = Job(
+            kind="clustering_run",
+            subject=f"clustering_run:{run.id}",
+            payload={"run_id": run.id},
+            state=JobState.FAILED,
+            error="stopped",
+        )
+        db.session.add(job)
+        db.session.flush()
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
         db.session.add(
             OutcomeKpi(
@@ -425,6 +442,7 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "token": survey.token,
             "finding_id": finding.id,
             "run_id": run.id,
+            "job_id": job.id,
             "theme_id": theme.id,
             "item_id": item_id,
             "spare_item": spare_item,

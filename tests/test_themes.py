@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import csv
-import threading
 from pathlib import Path
 
 import pytest
 
 from app.extensions import db
+from app.services import jobs
 from app.services.findings.records import FindingFilter
 from app.services.findings.themes import (
     assign_new_findings,
     create_run,
-    launch,
     merge_themes,
     move_findings,
+    queue_run,
     refresh_stats,
     rename_theme,
     split_theme,
@@ -25,6 +25,7 @@ from models import (
     ClusteringRun,
     Finding,
     FindingSource,
+    Job,
     Placement,
     Role,
     RunStatus,
@@ -72,10 +73,21 @@ def run_to_completion(app, pmo_id, filters=None, k=None):
     with app.app_context():
         actor = db.session.get(User, pmo_id)
         run = create_run(actor, filters or FindingFilter(), k=k)
+        queue_run(actor, run)
         db.session.commit()
         run_id = run.id
-    launch(app, run_id).join(timeout=120)
+    finish_jobs(app, run_id)
     return run_id
+
+
+def finish_jobs(app, run_id):
+    """Wait for the jobs about the run (run in threads of this process: no Redis here)."""
+    with app.app_context():
+        ids = db.session.scalars(
+            db.select(Job.id).where(Job.subject == f"clustering_run:{run_id}")
+        ).all()
+    for job_id in ids:
+        jobs.join(job_id, timeout=120)
 
 
 def test_a_run_completes_in_the_background_and_stores_themes(app, make_user, pain_points):
@@ -138,9 +150,7 @@ def test_starting_a_run_from_the_page_returns_at_once(app, client, login_as, pai
     response = client.post("/themes/runs", data={"cycle": "0", "source": "", "k": "5"})
     assert response.status_code == 302
     run_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    for thread in threading.enumerate():
-        if thread.name == f"clustering-run-{run_id}":
-            thread.join(timeout=120)
+    finish_jobs(app, run_id)
     assert client.get(f"/themes/runs/{run_id}/status").json["status"] == "done"
 
 
@@ -256,13 +266,16 @@ def test_rerun_and_assign_buttons(app, client, login_as, pain_points):
         db.session.commit()
     page = client.get(f"/themes/runs/{run_id}").text
     assert 'data-action="assign"' in page
-    placed = client.post(f"/themes/runs/{run_id}/assign", follow_redirects=True)
-    assert "已把 1 条新发现项归入最接近的主题" in placed.text
+    assert client.post(f"/themes/runs/{run_id}/assign").status_code == 302
+    finish_jobs(app, run_id)
+    placed = client.get(f"/themes/runs/{run_id}").text
+    assert "已把 1 条新发现项归入最接近的主题" in placed
+    assert 'data-action="assign"' not in placed
+    nothing = client.post(f"/themes/runs/{run_id}/assign", follow_redirects=True)
+    assert "没有新的发现项" in nothing.text
     response = client.post(f"/themes/runs/{run_id}/rerun")
     new_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    for thread in threading.enumerate():
-        if thread.name == f"clustering-run-{new_id}":
-            thread.join(timeout=120)
+    finish_jobs(app, new_id)
     with app.app_context():
         rerun = db.session.get(ClusteringRun, new_id)
         assert rerun.status is RunStatus.DONE

@@ -12,4 +12,4 @@ from app.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from app.api import routes  # noqa: E402,F401
+from app.api import clustering, routes  # noqa: E402,F401

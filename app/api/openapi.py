@@ -148,6 +148,53 @@ SCHEMAS: dict[str, Any] = {
             "kpis": {"type": "array", "items": _ref("Kpi")},
         }
     ),
+    "InvalidBody": _object(
+        {
+            "error": _object({"status": _INT, "message": _STR}),
+            "errors": {
+                "type": "array",
+                "items": _object(
+                    {"field": {**_STR, "description": "The body field."}, "message": _STR}
+                ),
+            },
+        }
+    ),
+    "NewClusteringRun": {
+        "type": "object",
+        "required": ["source"],
+        "properties": {
+            "source": {
+                "type": "string",
+                "enum": ["survey", "all"],
+                "description": "survey: survey pain points; all: pain points, interview notes "
+                "and imported findings.",
+            },
+            "include_gaps": {
+                "type": "boolean",
+                "default": False,
+                "description": "Also cluster assessment gaps.",
+            },
+            "k": {
+                "type": ["integer", "null"],
+                "minimum": 2,
+                "maximum": 30,
+                "description": "Number of themes; null chooses it.",
+            },
+        },
+    },
+    "ClusteringRunQueued": _object({"id": _INT, "status": {"type": "string", "enum": ["queued"]}}),
+    "ClusteringRun": _object(
+        {
+            "id": _INT,
+            "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+            "k": {**_NULLABLE_INT, "description": "Number of themes, once done."},
+            "published": {"type": "boolean"},
+            "themes": {
+                "type": "array",
+                "items": _object({"id": _INT, "name": _STR, "size": {**_INT, "minimum": 0}}),
+            },
+        }
+    ),
     "OutcomeKpi": _object(
         {
             "key": {**_STR, "description": "e.g. on_time_rate, budget_deviation, satisfaction"},
@@ -265,6 +312,56 @@ def _query(name: str, description: str, *, required: bool = False) -> dict[str, 
         "required": required,
         "description": description,
         "schema": {**_INT, "minimum": 1},
+    }
+
+
+_UNAUTHORIZED = _error(
+    "No token, or one that is unknown, revoked, or whose account is disabled.",
+    {
+        "WWW-Authenticate": {
+            "required": True,
+            "schema": {"type": "string", "const": 'Bearer realm="ladder"'},
+        }
+    },
+)
+_THEMES_RUN = "A token without the themes:run scope, or an account that is not PMO or admin."
+
+
+def _clustering_runs() -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": "Start a clustering run (scope themes:run); a background job does it.",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("NewClusteringRun")}},
+            },
+            "responses": {
+                "202": _ok(_ref("ClusteringRunQueued"), "Queued; poll its URL."),
+                "401": _UNAUTHORIZED,
+                "403": _error(_THEMES_RUN),
+                "422": {
+                    "description": "A body field is missing or not valid, or nothing matches.",
+                    "headers": _NO_STORE,
+                    "content": {"application/json": {"schema": _ref("InvalidBody")}},
+                },
+                "503": _error("The job queue (Redis) is not reachable; nothing was saved."),
+            },
+        }
+    }
+
+
+def _clustering_run() -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": "A clustering run's status and, once done, its themes.",
+            "parameters": [{"name": "run_id", "in": "path", "required": True, "schema": _INT}],
+            "responses": {
+                "200": _ok(_ref("ClusteringRun")),
+                "401": _UNAUTHORIZED,
+                "403": _error("An account that may not see themes (a director)."),
+                "404": _error("No such run."),
+            },
+        }
     }
 
 
@@ -392,6 +489,8 @@ PATHS: dict[str, Any] = {
     f"{PREFIX}/quick-wins": _get(
         "Quick-win projects you may see, with their KPIs and progress.", _list_of("QuickWin")
     ),
+    f"{PREFIX}/clustering-runs": _clustering_runs(),
+    f"{PREFIX}/clustering-runs/{{run_id}}": _clustering_run(),
     f"{PREFIX}/lessons": _get(
         "Lessons you may see (a director: their lines' and company-wide ones), newest first.",
         _list_of("Lesson"),

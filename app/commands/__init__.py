@@ -12,6 +12,7 @@ from app.commands.models import model_group, score_command
 from app.commands.notifications import notifications_group, remind_command
 from app.commands.tokens import token_group
 from app.commands.users import user_group
+from app.commands.worker import worker_command
 
 
 def register_commands(app: Flask) -> None:
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
         user_group,
         backup_command,
         restore_command,
+        worker_command,
         remind_command,
         notifications_group,
     ):

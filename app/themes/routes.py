@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -19,18 +19,23 @@ from app.security import roles
 from app.services.findings.labels import SOURCE_LABELS
 from app.services.findings.records import FindingFilter, area_names, reference_model
 from app.services.findings.themes import (
-    assign_new_findings,
+    ASSIGN_JOB,
+    RUN_JOB,
+    assignment_message,
     count_unassigned,
     create_run,
     latest_run,
-    launch,
     merge_themes,
     move_findings,
+    queue_assignment,
+    queue_run,
     rename_theme,
     run_filters,
+    run_subject,
     split_theme,
     theme_findings,
 )
+from app.services.jobs import fail_stale_jobs, jobs_about
 from app.services.tabular_export import table_response
 from app.services.visibility import MANAGERS, READERS
 from app.themes import bp
@@ -86,9 +91,7 @@ def start_run() -> Response | tuple[str, int]:
         run = create_run(
             current_user, filters, k=form.k.data, lang=_lang(), include_gaps=form.include_gaps.data
         )
-        # The background thread reads the run from its own session: it must be committed first.
-        db.session.commit()
-        launch(current_app._get_current_object(), run.id)  # type: ignore[attr-defined]  # a proxy typed as Flask
+        queue_run(current_user, run)
         return redirect(url_for("themes.run", run_id=run.id))
     return redirect(url_for("themes.themes"))
 
@@ -100,15 +103,25 @@ def _lang() -> str:
 @bp.route("/themes/runs/<int:run_id>")
 @roles(*READERS)
 def run(run_id: int) -> str:
+    fail_stale_jobs()
     found = db.session.get(ClusteringRun, run_id) or abort(404)
     runs = list(
         db.session.scalars(select(ClusteringRun).order_by(ClusteringRun.id.desc()).limit(10))
     )
     latest = latest_run()
-    pending = count_unassigned(found) if latest is not None and latest.id == found.id else 0
+    jobs = jobs_about(run_subject(found.id))
+    clustering = next((job for job in jobs if job.kind == RUN_JOB), None)
+    assignment = next((job for job in jobs if job.kind == ASSIGN_JOB), None)
+    busy = assignment is not None and not assignment.finished
+    pending = (
+        count_unassigned(found) if latest is not None and latest.id == found.id and not busy else 0
+    )
     return render_template(
         "themes/run.html",
         run=found,
+        clustering=clustering,
+        assignment=assignment,
+        assigned=assignment_message(assignment) if assignment else "",
         runs=runs,
         form=_run_form(),
         lines=_lines(),
@@ -144,6 +157,7 @@ def export_run(run_id: int) -> Response:
 @bp.route("/themes/runs/<int:run_id>/status")
 @roles(*READERS)
 def run_status(run_id: int) -> dict[str, object]:
+    fail_stale_jobs()
     found = db.session.get(ClusteringRun, run_id) or abort(404)
     return {"status": found.status.value, "progress": found.progress, "k": found.k}
 
@@ -154,8 +168,7 @@ def rerun(run_id: int) -> Response:
     found = db.session.get(ClusteringRun, run_id) or abort(404)
     with refusal():
         new = create_run(current_user, run_filters(found), k=found.k_requested, lang=_lang())
-        db.session.commit()  # see start_run
-        launch(current_app._get_current_object(), new.id)  # type: ignore[attr-defined]  # a proxy typed as Flask
+        queue_run(current_user, new)
         return redirect(url_for("themes.run", run_id=new.id))
     return redirect(url_for("themes.run", run_id=run_id))
 
@@ -165,15 +178,7 @@ def rerun(run_id: int) -> Response:
 def assign(run_id: int) -> Response:
     found = db.session.get(ClusteringRun, run_id) or abort(404)
     with refusal():
-        count = assign_new_findings(current_user, found)
-        flash(
-            ngettext(
-                "%(num)s new finding placed in its nearest theme.",
-                "%(num)s new findings placed in their nearest theme.",
-                count,
-            ),
-            "success",
-        )
+        queue_assignment(current_user, found)
     return redirect(url_for("themes.run", run_id=run_id))
 
 

@@ -49,6 +49,8 @@ class FindingFilter:
     survey_id: int | None = None
     q: str = ""
     business_line_ids: tuple[int, ...] = field(default=())
+    #: Any of these sources (``source`` narrows to one); empty means every source.
+    sources: tuple[str, ...] = field(default=())
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> FindingFilter:
@@ -95,6 +97,8 @@ def filtered_findings(user: User, filters: FindingFilter) -> Select[Finding]:
         stmt = stmt.where(Finding.process_area == filters.process_area)
     if filters.source:
         stmt = stmt.where(Finding.source == FindingSource(filters.source))
+    if filters.sources:
+        stmt = stmt.where(Finding.source.in_([FindingSource(s) for s in filters.sources]))
     if filters.severity is not None:
         stmt = stmt.where(Finding.severity == filters.severity)
     if filters.cycle_id is not None:

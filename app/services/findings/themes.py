@@ -1,21 +1,25 @@
 """Clustering runs over findings, and the PMO's edits of the themes they produce.
 
-A run is created in the request (:func:`create_run`), committed, then executed in a
-background thread with its own app context and session (:func:`launch`), which commits its
-progress to the run row so the page can poll it. :func:`execute_run` is the whole job and
-can be called directly (tests, the demo).
+A run is created in the request (:func:`create_run`) and handed to a background job
+(:func:`queue_run`, see ``app.services.jobs``), run by ``ladder worker`` or, without Redis,
+by a thread of the app. The job commits its progress to the run row so the page can poll it,
+and writes the themes, their members and the fitted state in one transaction at the end: a
+job that dies leaves no half-written themes. :func:`execute_run` runs the same work at once
+(the demo). Placing new findings in the nearest theme (:func:`queue_assignment`) is a job
+too; it reads the fitted state stored with the run, so any process can do it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select, update
 
 from app.extensions import db
@@ -23,16 +27,19 @@ from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
 from app.services.findings.theme_review import confirmed_labels, seeded_k
+from app.services.jobs import JobContext, job_kind, submit
 from models import (
     ClusteringRun,
     Cycle,
     Finding,
     FindingSource,
     ImprovementItem,
+    Job,
     Placement,
     RunStatus,
     Theme,
     ThemeFinding,
+    ThemeModelState,
     User,
 )
 from models.base import utcnow
@@ -45,10 +52,9 @@ if TYPE_CHECKING:
 
 MAX_K = 30
 MAX_QUOTES = 5
-_STATES: dict[int, ThemeModel] = {}
-"""Fitted clustering state per run, kept for nearest-theme assignment in this process;
-rebuilt deterministically from the run's findings when missing."""
-_STATE_LOCK = threading.Lock()
+RUN_JOB = "clustering_run"
+ASSIGN_JOB = "theme_assignment"
+ASSIGN_CHUNK = 500
 
 
 def create_run(
@@ -80,6 +86,7 @@ def create_run(
         parameters={
             "filters": filters.as_args(),
             "business_line_ids": list(filters.business_line_ids),
+            "sources": list(filters.sources),
             "sample": sample,
             "lang": lang,
             "seed": 0,
@@ -99,9 +106,9 @@ def clustered_findings(
     actor: User, filters: FindingFilter, *, include_gaps: bool
 ) -> Select[Finding]:
     """The findings a run clusters: those of ``filters``, without assessment gaps unless
-    the PMO asked for them."""
+    the PMO asked for them (``include_gaps``, or sources chosen that name them)."""
     stmt = filtered_findings(actor, filters)
-    if include_gaps or filters.source:
+    if include_gaps or filters.source or filters.sources:
         return stmt
     return stmt.where(Finding.source != FindingSource.GAP)
 
@@ -109,22 +116,52 @@ def clustered_findings(
 def run_filters(run: ClusteringRun) -> FindingFilter:
     """The filters a run was started with (to show them, re-run, or assign new findings)."""
     filters = FindingFilter.from_args(run.parameters.get("filters", {}))
-    return replace(filters, business_line_ids=tuple(run.parameters.get("business_line_ids", ())))
+    return replace(
+        filters,
+        business_line_ids=tuple(run.parameters.get("business_line_ids", ())),
+        sources=tuple(run.parameters.get("sources", ())),
+    )
 
 
-def launch(app: Flask, run_id: int) -> threading.Thread:
-    """Execute the run in a background thread; the caller must have committed the run."""
+#: What the API's ``source`` clusters: survey pain points, or pain points, interview notes
+#: and imported findings (assessment gaps are grouped by process area already; only on
+#: request, with ``include_gaps``).
+API_SOURCES = {
+    "survey": (FindingSource.SURVEY.value,),
+    "all": (FindingSource.SURVEY.value, FindingSource.MANUAL.value, FindingSource.IMPORT.value),
+}
 
-    def work() -> None:
-        with app.app_context():
-            try:
-                execute_run(run_id)
-            finally:
-                db.session.remove()
 
-    thread = threading.Thread(target=work, name=f"clustering-run-{run_id}", daemon=True)
-    thread.start()
-    return thread
+def run_summary(run: ClusteringRun) -> dict[str, Any]:
+    """``GET /api/v1/clustering-runs/ID``: status, k, whether published, and the themes."""
+    return {
+        "id": run.id,
+        "status": run.status.value,
+        "k": run.k,
+        "published": bool(getattr(run, "published", False)),
+        "themes": [
+            {"id": t.id, "name": getattr(t, "name", None) or t.label, "size": t.size}
+            for t in run.themes
+        ]
+        if run.status is RunStatus.DONE
+        else [],
+    }
+
+
+def api_filters(source: str, include_gaps: bool) -> FindingFilter:
+    """The findings a ``POST /api/v1/clustering-runs`` body selects."""
+    sources = API_SOURCES[source] + ((FindingSource.GAP.value,) if include_gaps else ())
+    return FindingFilter(sources=sources)
+
+
+def run_subject(run_id: int) -> str:
+    """The ``subject`` of every job about the run (its clustering, its assignments)."""
+    return f"clustering_run:{run_id}"
+
+
+def queue_run(actor: User | None, run: ClusteringRun) -> Job:
+    """Hand the (flushed) run to a background job; it starts once the caller commits."""
+    return submit(RUN_JOB, {"run_id": run.id}, subject=run_subject(run.id), actor=actor)
 
 
 def _run_findings(run: ClusteringRun) -> list[tuple[int, str, int, int | None]]:
@@ -149,57 +186,95 @@ def _run_findings(run: ClusteringRun) -> list[tuple[int, str, int, int | None]]:
     return rows
 
 
-def execute_run(run_id: int) -> None:
-    """Cluster the run's findings and store themes and assignments; commits as it goes."""
+def _set_run(run_id: int, **values: Any) -> None:
+    """Update the run row in a transaction of its own (progress the page polls)."""
+    with db.engine.begin() as conn:
+        conn.execute(update(ClusteringRun).where(ClusteringRun.id == run_id).values(**values))
+
+
+def _cluster(run_id: int, report: Any) -> None:
+    """Cluster the run's findings; leaves themes, members and state pending in the session.
+
+    The findings are read and that transaction ended before the clustering, so progress
+    (written apart) never waits on it; everything is written in one transaction after."""
     from assessments.area_profiles import area_profiles
     from assessments.clustering import cluster_texts
+    from assessments.theme_state import dump_state
 
+    _set_run(run_id, status=RunStatus.RUNNING, progress=0, error="")
     run = db.session.get(ClusteringRun, run_id)
     if run is None:
-        return
-    run.status = RunStatus.RUNNING
+        raise ServiceError(_("This clustering run no longer exists."))
+    rows = _run_findings(run)
+    cycle_id = run.parameters["filters"].get("cycle")
+    cycle = db.session.get(Cycle, int(cycle_id)) if cycle_id else None
+    model = reference_model(cycle)
+    areas = area_profiles(model) if model else ()
+    labels = confirmed_labels(run, [r[0] for r in rows])  # the PMO's moves: examples
+    k_requested, seed, lang = (
+        seeded_k(run, labels),
+        run.parameters.get("seed", 0),
+        run.parameters.get("lang", "zh"),
+    )
+    db.session.commit()  # ends the read transaction; nothing was written
+
+    def progress(done: int, total: int) -> None:
+        fraction = min(0.95, done * 0.95 / max(total, 1))
+        _set_run(run_id, progress=int(fraction * 100))
+        report(fraction, "")
+
+    result = cluster_texts(
+        [r[1] for r in rows],
+        k=k_requested,
+        areas=areas,
+        seed=seed,
+        progress=progress,
+        lang=lang,
+        labels=labels if any(labels) else None,
+    )
+    run = db.session.get(ClusteringRun, run_id)
+    if run is None:
+        raise ServiceError(_("This clustering run no longer exists."))
+    _store_result(run, rows, result)
+    if result.state is not None:
+        db.session.add(ThemeModelState(run_id=run.id, data=dump_state(result.state)))
+    run.status, run.progress, run.k = RunStatus.DONE, 100, result.k
+    run.quality = dict(result.quality)
+    run.finding_count = len(rows)
+    run.finished_at = utcnow()
+    db.session.flush()
+
+
+def _mark_run_failed(payload: dict[str, Any], error: str) -> None:
+    failed = db.session.get(ClusteringRun, payload.get("run_id"))
+    if failed is not None and failed.status is not RunStatus.DONE:
+        failed.status, failed.error = RunStatus.FAILED, error[:1000]
+        failed.finished_at = utcnow()
+
+
+def _reset_run(payload: dict[str, Any]) -> None:
+    run = db.session.get(ClusteringRun, payload.get("run_id"))
+    if run is not None and run.status is not RunStatus.DONE:
+        run.status, run.progress, run.error, run.finished_at = RunStatus.QUEUED, 0, "", None
+
+
+@job_kind(RUN_JOB, _l("Clustering run"), on_failure=_mark_run_failed, on_retry=_reset_run)
+def _run_job(ctx: JobContext) -> dict[str, Any]:
+    _cluster(int(ctx.payload["run_id"]), ctx.progress)
+    return {"run_id": ctx.payload["run_id"]}
+
+
+def execute_run(run_id: int) -> None:
+    """Cluster the run now, in this process, and commit (the demo; no job). The caller's
+    transaction is committed first: progress is written apart, and SQLite has one writer."""
     db.session.commit()
     try:
-        rows = _run_findings(run)
-        cycle_id = run.parameters["filters"].get("cycle")
-        cycle = db.session.get(Cycle, int(cycle_id)) if cycle_id else None
-        model = reference_model(cycle)
-        areas = area_profiles(model) if model else ()
-
-        def progress(done: int, total: int) -> None:
-            db.session.execute(
-                update(ClusteringRun)
-                .where(ClusteringRun.id == run_id)
-                .values(progress=min(95, int(done * 95 / max(total, 1))))
-            )
-            db.session.commit()
-
-        labels = confirmed_labels(run, [r[0] for r in rows])
-        result = cluster_texts(
-            [r[1] for r in rows],
-            k=seeded_k(run, labels),
-            areas=areas,
-            seed=run.parameters.get("seed", 0),
-            progress=progress,
-            lang=run.parameters.get("lang", "zh"),
-            labels=labels if any(labels) else None,
-        )
-        _store_result(run, rows, result)
-        if result.state is not None:
-            with _STATE_LOCK:
-                _STATES[run.id] = result.state
-        run.status, run.progress, run.k = RunStatus.DONE, 100, result.k
-        run.quality = dict(result.quality)
-        run.finding_count = len(rows)
-        run.finished_at = utcnow()
+        _cluster(run_id, lambda _fraction, _message: None)
         db.session.commit()
     except Exception as error:
         db.session.rollback()
-        failed = db.session.get(ClusteringRun, run_id)
-        if failed is not None:
-            failed.status, failed.error = RunStatus.FAILED, str(error)[:1000]
-            failed.finished_at = utcnow()
-            db.session.commit()
+        _mark_run_failed({"run_id": run_id}, str(error))
+        db.session.commit()
         current_app.logger.exception("clustering run %s failed", run_id)
 
 
@@ -432,13 +507,15 @@ def latest_run() -> ClusteringRun | None:
 
 
 def _state_of(run: ClusteringRun) -> ThemeModel | None:
+    """The run's fitted state, from the database; rebuilt (deterministically, from the
+    run's clustered findings) and stored when the run predates stored states."""
     from assessments.area_profiles import area_profiles
     from assessments.clustering import cluster_texts
+    from assessments.theme_state import dump_state, load_state
 
-    with _STATE_LOCK:
-        state = _STATES.get(run.id)
-    if state is not None:
-        return state
+    stored = db.session.get(ThemeModelState, run.id)
+    if stored is not None:
+        return load_state(stored.data)
     texts = db.session.scalars(
         select(Finding.text)
         .join(ThemeFinding, ThemeFinding.finding_id == Finding.id)
@@ -455,8 +532,7 @@ def _state_of(run: ClusteringRun) -> ThemeModel | None:
         lang=run.parameters.get("lang", "zh"),
     )
     if result.state is not None:
-        with _STATE_LOCK:
-            _STATES[run.id] = result.state
+        db.session.add(ThemeModelState(run_id=run.id, data=dump_state(result.state)))
     return result.state
 
 
@@ -483,27 +559,44 @@ def unassigned_findings(run: ClusteringRun) -> list[Finding]:
     return [] if stmt is None else list(db.session.scalars(stmt.order_by(Finding.id)))
 
 
-def assign_new_findings(actor: User, run: ClusteringRun) -> int:
-    """Put each new finding into the nearest theme of ``run`` without re-clustering."""
+def assign_new_findings(actor: User | None, run: ClusteringRun, report: Any = None) -> int:
+    """Put each new finding into the nearest theme of ``run`` without re-clustering;
+    flushes, returns how many were placed. ``report(fraction, message)`` hears progress."""
     from assessments.clustering import assign_with_confidence
 
-    findings = unassigned_findings(run)
+    findings = [(f.id, f.text) for f in unassigned_findings(run)]
     if not findings:
         return 0
     state = _state_of(run)
     if state is None:
         raise ServiceError(_("This run has no themes to assign to."))
+    if report is not None:
+        # A job: end the read transaction (keeping a rebuilt state) so that progress, written
+        # apart, never waits for it (SQLite has one writer); the placements come after.
+        db.session.commit()
+    placed: list[int] = []
+    sure: list[float] = []
+    for start in range(0, len(findings), ASSIGN_CHUNK):
+        chunk = findings[start : start + ASSIGN_CHUNK]
+        chunk_placed, chunk_sure = assign_with_confidence(state, [text for _id, text in chunk])
+        placed.extend(chunk_placed)
+        sure.extend(chunk_sure)
+        if report is not None:
+            done = start + len(chunk)
+            report(
+                done / len(findings) * 0.9,
+                _("%(done)s of %(total)s", done=done, total=len(findings)),
+            )
     by_cluster = {cid: theme for theme in run.themes for cid in theme.cluster_ids}
     fallback = max(run.themes, key=lambda t: t.size)
-    placed, sure = assign_with_confidence(state, [f.text for f in findings])
     counts: Counter[int] = Counter()
-    for finding, cluster_id, confidence in zip(findings, placed, sure, strict=True):
+    for (finding_id, _text), cluster_id, confidence in zip(findings, placed, sure, strict=True):
         theme = by_cluster.get(cluster_id, fallback)
         db.session.add(
             ThemeFinding(
                 run_id=run.id,
                 theme_id=theme.id,
-                finding_id=finding.id,
+                finding_id=finding_id,
                 placed_by=Placement.ASSIGNED,
                 confidence=confidence,
             )
@@ -513,6 +606,42 @@ def assign_new_findings(actor: User, run: ClusteringRun) -> int:
     refresh_stats([t for t in run.themes if t.id in counts])
     record_change(actor, "assign", run, new={"findings": len(findings)}, label=f"run {run.id}")
     return len(findings)
+
+
+def queue_assignment(actor: User, run: ClusteringRun) -> Job:
+    """A job that places the run's new findings in their nearest themes."""
+    if run.status is not RunStatus.DONE:
+        raise ServiceError(_("This run has not finished: there are no themes to assign to yet."))
+    if not count_unassigned(run):
+        raise ServiceError(_("No new findings: every finding is already in a theme of this run."))
+    return submit(
+        ASSIGN_JOB,
+        {"run_id": run.id, "actor_id": actor.id},
+        subject=run_subject(run.id),
+        actor=actor,
+    )
+
+
+@job_kind(ASSIGN_JOB, _l("Placing new findings in their nearest themes"))
+def _assign_job(ctx: JobContext) -> dict[str, Any]:
+    run = db.session.get(ClusteringRun, ctx.payload["run_id"])
+    if run is None:
+        raise ServiceError(_("This clustering run no longer exists."))
+    actor = db.session.get(User, ctx.payload.get("actor_id") or 0)
+    placed = assign_new_findings(actor, run, ctx.progress)
+    return {"placed": placed}
+
+
+def assignment_message(job: Job) -> str:
+    """What a finished assignment job did, for the run page."""
+    count = int(job.result.get("placed", 0))
+    return str(
+        ngettext(
+            "%(num)s new finding placed in its nearest theme.",
+            "%(num)s new findings placed in their nearest theme.",
+            count,
+        )
+    )
 
 
 def theme_findings(theme: Theme) -> Any:
