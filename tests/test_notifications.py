@@ -359,3 +359,27 @@ def test_mail_is_sent_in_the_background_after_the_change_commits(
             break
         time.sleep(0.1)
     assert len(mailbox.to(pmo.email)) == 1
+
+
+def test_the_pmo_hears_when_their_clustering_run_is_done(app, make_user, make_business_line):
+    from app.services.findings.records import FindingFilter
+    from app.services.findings.themes import create_run, execute_run
+    from models import Finding, FindingSource
+
+    pmo = make_user(Role.PMO)
+    other_pmo = make_user(Role.PMO)
+    line = make_business_line("LA")
+    texts = ["需求老是变", "需求文档太粗", "测试时间被压缩", "上线后bug很多", "供应商交货延期"]
+    with app.app_context():
+        for text in texts:
+            db.session.add(
+                Finding(source=FindingSource.SURVEY, text=text, business_line_id=line.id)
+            )
+        run = create_run(db.session.get(User, pmo.id), FindingFilter(), k=2)
+        db.session.commit()
+        execute_run(run.id)
+        run_id = run.id
+    (done,) = _notices(app, pmo.id, NotificationKind.CLUSTERING_DONE)
+    assert done.params["k"] == 2
+    assert done.link == f"/themes/runs/{run_id}"
+    assert _notices(app, other_pmo.id, NotificationKind.CLUSTERING_DONE) == []

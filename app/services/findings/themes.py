@@ -28,6 +28,7 @@ from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
 from app.services.findings.theme_review import confirmed_labels, seeded_k
 from app.services.jobs import JobContext, job_kind, submit
+from app.services.notifications import events as notices
 from models import (
     ClusteringRun,
     Cycle,
@@ -243,6 +244,11 @@ def _cluster(run_id: int, report: Any) -> None:
     run.finding_count = len(rows)
     run.finished_at = utcnow()
     db.session.flush()
+    notices.clustering_finished(run, _creator(run))
+
+
+def _creator(run: ClusteringRun) -> User | None:
+    return db.session.get(User, run.created_by_id) if run.created_by_id else None
 
 
 def _mark_run_failed(payload: dict[str, Any], error: str) -> None:
@@ -250,6 +256,7 @@ def _mark_run_failed(payload: dict[str, Any], error: str) -> None:
     if failed is not None and failed.status is not RunStatus.DONE:
         failed.status, failed.error = RunStatus.FAILED, error[:1000]
         failed.finished_at = utcnow()
+        notices.clustering_finished(failed, _creator(failed), failed=True, error=error[:300])
 
 
 def _reset_run(payload: dict[str, Any]) -> None:

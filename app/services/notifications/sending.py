@@ -312,7 +312,9 @@ def init_sending(app: Flask) -> None:
             target = current_app._get_current_object()  # type: ignore[attr-defined]
         except RuntimeError:
             return
-        if target.config.get("SEND_AFTER_COMMIT", True):
+        # With Redis, ``ladder worker`` sends the outbox (every minute): web processes never
+        # talk to a mail server. Without it, a thread of this process sends it now.
+        if target.config.get("SEND_AFTER_COMMIT", True) and not target.config.get("REDIS_URL"):
             _send_in_background(target)
 
     @event.listens_for(db.session, "after_rollback")
