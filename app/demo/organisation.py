@@ -117,6 +117,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Seeding satisfaction surveys", "app.demo.satisfaction:seed"),
     ("Seeding benefits and lessons", "app.demo.lessons:seed"),
     ("Seeding respondents", "app.demo.respondents:seed"),
+    ("Seeding target profiles and evidence files", "app.demo.profiles:seed"),
 ]
 
 
