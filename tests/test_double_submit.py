@@ -351,11 +351,23 @@ def theme(app, scene) -> int:
     return make_theme(app, ["需求变更频繁", "需求没人评审"], [scene["line"]], label="需求变更")
 
 
-def test_an_item_from_a_theme_is_made_once_when_clicked_twice(app, theme):
+def _theme_item_form(client, theme: int, line: int) -> tuple[str, dict[str, str]]:
+    """The theme's "create a backlog item" button opens a pre-filled form; it saves on 保存."""
+    opened = client.post(f"/backlog/from-theme/{theme}")
+    assert opened.status_code == 302
+    url = opened.headers["Location"]
+    data = {"title": "统一需求变更流程", "business_line_id": str(line), "owner_id": "0"}
+    data |= {"impact": "4", "urgency": "3", "effort": "2"}
+    return url, {**data, "submission": token_of(client.get(url).text)}
+
+
+def test_an_item_from_a_theme_is_made_once_when_clicked_twice(app, scene, theme):
     client = signed_in(app, "pmo@example.com")
     before = count(app, ImprovementItem)
-    first = client.post(f"/backlog/from-theme/{theme}")
-    second = client.post(f"/backlog/from-theme/{theme}")
+    url, data = _theme_item_form(client, theme, scene["line"])
+    assert count(app, ImprovementItem) == before  # opening the form saves nothing
+    first = client.post(url, data=data)
+    second = client.post(url, data=data)
     assert first.status_code == second.status_code == 302
     assert count(app, ImprovementItem) == before + 1
     with app.app_context():
@@ -363,13 +375,19 @@ def test_an_item_from_a_theme_is_made_once_when_clicked_twice(app, theme):
             select(ImprovementItem.id).where(ImprovementItem.theme_id == theme)
         )
     assert second.headers["Location"].endswith(f"/backlog/{item_id}")
-    assert "该主题已有改进项" in client.get(second.headers["Location"]).text
+    again = client.post(f"/backlog/from-theme/{theme}")  # the button, once an item exists
+    assert again.headers["Location"].endswith(f"/backlog/{item_id}")
+    assert "该主题已有改进项" in client.get(again.headers["Location"]).text
 
 
-def test_an_item_from_a_theme_is_made_once_when_posted_at_once(app, theme):
+def test_an_item_from_a_theme_is_made_once_when_posted_at_once(app, scene, theme):
     clients = [signed_in(app, "pmo@example.com"), signed_in(app, "pmo2@example.com")]
     before = count(app, ImprovementItem)
-    url = f"/backlog/from-theme/{theme}"
-    responses = at_once(*(lambda c=c: c.post(url) for c in clients))
-    assert [r.status_code for r in responses] == [302, 302]
+    forms = [_theme_item_form(c, theme, scene["line"]) for c in clients]
+    responses = at_once(
+        *(lambda c=c, f=f: c.post(f[0], data=f[1]) for c, f in zip(clients, forms, strict=True))
+    )
+    assert sorted(r.status_code for r in responses) == [302, 422]
     assert count(app, ImprovementItem) == before + 1
+    refused = next(r for r in responses if r.status_code == 422)
+    assert "该主题已有改进项" in refused.text

@@ -70,20 +70,23 @@ MENUS = {
     Role.ADMIN: [
         "main.home", "org.business_lines", "cycles.index", "surveys.surveys",
         "findings.findings", "themes.themes", "backlog.items", "quickwins.showcase",
-        "reviews.reviews", "reports.dashboard", "org.users", "audit.events", "cycles.models",
+        "reviews.reviews", "outcomes.index", "lessons.lessons", "reports.dashboard", "org.users",
+        "audit.events", "cycles.models",
     ],
     Role.PMO: [
         "main.home", "org.business_lines", "cycles.index", "surveys.surveys",
         "findings.findings", "themes.themes", "backlog.items", "quickwins.showcase",
-        "reviews.reviews", "reports.dashboard", "org.users",
+        "reviews.reviews", "outcomes.index", "lessons.lessons", "reports.dashboard", "org.users",
     ],
     Role.LEADERSHIP: [
         "main.home", "org.business_lines", "cycles.index", "findings.findings",
-        "themes.themes", "backlog.items", "quickwins.showcase", "reports.dashboard",
+        "themes.themes", "backlog.items", "quickwins.showcase", "outcomes.index",
+        "lessons.lessons", "reports.dashboard",
     ],
     Role.DIRECTOR: [
         "main.home", "org.business_lines", "cycles.my_assessments", "cycles.assigned",
-        "findings.findings", "backlog.items", "quickwins.showcase",
+        "findings.findings", "backlog.items", "quickwins.showcase", "outcomes.index",
+        "lessons.lessons",
     ],
     Role.RESPONDENT: ["main.home", "cycles.assigned"],
 }  # fmt: skip

@@ -217,7 +217,8 @@ def _theme_of_new_item() -> Theme | None:
     theme_id = query_int("theme")
     if theme_id is None:
         return None
-    theme = db.session.get(Theme, theme_id)
+    # Saving locks the theme, so two PMOs saving at once make one item (the other is told).
+    theme = db.session.get(Theme, theme_id, with_for_update=request.method == "POST")
     if theme is None or current_user.role not in MANAGERS:
         abort(404)
     return theme
