@@ -25,8 +25,10 @@ from app.services.backlog.quickwins import add_kpi, add_measurement, promote
 from app.services.backlog.reviews import add_action, create_review
 from app.services.findings.records import add_manual_finding
 from app.services.findings.surveys import save_survey
+from app.services.outcomes.kpis import DefinitionInput, save_kpi_definition
 from app.services.tokens import create_token
 from assessments.kpi import Direction
+from assessments.outcome_kpis import Frequency
 from models import (
     ApiToken,
     Base,
@@ -206,6 +208,16 @@ EXPECTED: dict[str, Rule] = {
     "api.trend": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
     "api.backlog": rule_of(SIGNED),
     "api.quick_wins": rule_of(SIGNED),
+    "api.kpis": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
+    "api.kpi_values": rule_of(MANAGERS),  # and only with the kpi:write scope
+    # outcome KPIs: every director writes values of their own lines
+    "outcomes.index": rule_of(SIGNED),
+    "outcomes.business_line": rule(ADMIN, PMO, LEAD, DIR, line=True),
+    "outcomes.values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.import_values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.definitions": rule_of(MANAGERS),
+    "outcomes.definition": rule_of(MANAGERS),
+    "outcomes.missed_item": rule_of(MANAGERS),
 }
 
 # Form data for refused POSTs where the refusal depends on what is asked.
@@ -214,6 +226,7 @@ POST_DATA = {"backlog.status": {"action": "start", "reason": "理由"}}
 # Endpoints whose URL carries a query string to be meaningful.
 QUERY = {
     "api.trend": "?business_line={line_a}",
+    "api.kpis": "?business_line={line_a}",
     "api.assessments": "?cycle={cycle}",
 }
 AREAS = sorted({endpoint.split(".")[0] for endpoint in EXPECTED})
@@ -300,6 +313,13 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         )
         measurement = add_measurement(actor, kpi, measured_on=date.today(), value=25)
         review = create_review(actor, kind=ReviewKind.WEEKLY, held_on=date.today())
+        save_kpi_definition(  # its key is the world's ``key``
+            actor,
+            None,
+            DefinitionInput(
+                "levels", "级别", "Levels", "", Direction.HIGHER, 3, Frequency.QUARTERLY
+            ),
+        )
         action = add_action(actor, review, title="整理模板", owner_id=None, due_on=date.today())
         run = ClusteringRun(status=RunStatus.DONE, k=1, finding_count=1, created_by_id=pmo.id)
         db.session.add(run)
@@ -445,7 +465,13 @@ def test_access_matrix(app, world, clients, area):
             before = fingerprint(app)
             for role in refused:
                 data = POST_DATA.get(url_rule.endpoint, {})
-                problem = check_refused_post(role, url, clients[role].post(url, data=data))
+                if _is_api(url):
+                    token = world.tokens.get(role)
+                    headers = {"Authorization": f"Bearer {token}"} if token else {}
+                    response = app.test_client().post(url, json=data, headers=headers)
+                else:
+                    response = clients[role].post(url, data=data)
+                problem = check_refused_post(role, url, response)
                 if problem:
                     problems.append(f"POST {url} as {role}: {problem}")
             if fingerprint(app) != before:
