@@ -4,6 +4,11 @@ Every value can be set from the environment, so the same file serves each host b
 load balancer. The app processes are stateless: sessions live in PostgreSQL (the signed
 cookie holds only a key), rate-limit counters in Redis (``LADDER_REDIS_URL``), data in
 PostgreSQL.
+
+The app is loaded once, in the master, before the workers fork (``preload_app``): a worker
+starts in milliseconds and shares the imported code. ``create_app`` opens no connection, so
+no socket is shared across the fork. Workers are recycled only as a guard against slow leaks
+(``max_requests``), rarely enough that a busy day does not restart them mid-traffic.
 """
 
 import multiprocessing
@@ -16,8 +21,9 @@ threads = int(os.environ.get("LADDER_THREADS", "4"))
 timeout = int(os.environ.get("LADDER_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000  # recycle workers now and then, with jitter so they don't restart together
-max_requests_jitter = 200
+preload_app = True
+max_requests = 200_000  # about two days of a busy pilot per worker; jitter staggers the restarts
+max_requests_jitter = 20_000
 accesslog = None  # the app writes one JSON line per request (LADDER_JSON_LOGS=1)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("LADDER_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_template_helpers(app)
+    _init_notifications(app)
     return app
 
 
@@ -104,10 +105,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.backlog import bp as backlog_bp
     from app.cycles import bp as cycles_bp
     from app.findings import bp as findings_bp
+    from app.lessons import bp as lessons_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.org import bp as org_bp
     from app.outcomes import bp as outcomes_bp
     from app.profile import bp as profile_bp
+    from app.profiles import bp as profiles_bp
     from app.quickwins import bp as quickwins_bp
     from app.reports import bp as reports_bp
     from app.reviews import bp as reviews_bp
@@ -118,10 +122,18 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     for blueprint in (surveys_bp, findings_bp, themes_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (backlog_bp, quickwins_bp, reviews_bp):
+    for blueprint in (backlog_bp, quickwins_bp, reviews_bp, lessons_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(profiles_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(notifications_bp)
+
+
+def _init_notifications(app: Flask) -> None:
+    from app.services.notifications.sending import init_sending
+
+    init_sending(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -9,10 +9,12 @@ them with a message naming the field (imports add the row and column); forms use
 
 from __future__ import annotations
 
+import functools
 import math
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -34,6 +36,31 @@ class NumberOutOfRange(ValueError):
 def _shown(value: float) -> str:
     locale = get_locale()
     return format_decimal(value, locale=str(locale) if locale else "en")
+
+
+_HUNDREDTHS = Decimal("0.01")
+
+
+@functools.lru_cache(maxsize=16)
+def _separators(locale: str) -> dict[int, str]:
+    """A ``str.translate`` table from Python's ``,`` and ``.`` to the locale's symbols."""
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+
+
+def shown_number(value: float | int, locale: str) -> str:
+    """``value`` as Babel's ``format_decimal`` shows it in ``locale``: integers grouped, other
+    numbers with at most two decimals (pattern ``#,##0.##``), rounded half to even.
+
+    Tables of reports show a thousand numbers at once, and Babel parses its pattern and looks
+    the locale up on every call (about 20 µs each); this reads the symbols once per locale."""
+    if isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        rounded = Decimal(repr(value)).quantize(_HUNDREDTHS, rounding=ROUND_HALF_EVEN)
+        text = f"{rounded:,f}".rstrip("0").rstrip(".")
+        if text in ("-0", "-"):
+            text = "-0"
+    return text.translate(_separators(locale))
 
 
 def checked_number(

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from app.caching import RecentCache
+from app.numbers import shown_number
 from app.security import role_may_open
 from app.services.visibility import MANAGERS
 from models import Role
@@ -33,6 +37,7 @@ NAVIGATION = (
     NavItem("quickwins.showcase", _l("Quick wins")),
     NavItem("reviews.reviews", _l("Reviews")),
     NavItem("outcomes.index", _l("Scorecard")),
+    NavItem("lessons.lessons", _l("Lessons")),
     NavItem("reports.dashboard", _l("Reports")),
     NavItem("org.users", _l("Users")),
     NavItem("audit.events", _l("Audit trail")),
@@ -46,6 +51,13 @@ def may_open(endpoint: str) -> bool:
     return current_user.is_authenticated and role_may_open(current_user.role, endpoint)
 
 
+def unread_notifications() -> int:
+    """The count in the header's bell (one query, only for a signed-in user)."""
+    from app.services.notifications.center import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def navigation_for(role: Role) -> list[NavItem]:
     return [item for item in NAVIGATION if role_may_open(role, item.endpoint)]
 
@@ -57,6 +69,41 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint or "main.home", **(request.view_args or {}), **args)
 
 
+_NO_VALUE = '<td><span class="muted">–</span></td>'
+
+
+#: Table bodies already shown, by language and rows: reports keep their tables until the data
+#: changes, so the same rows come back with every request.
+_bodies: RecentCache[tuple[str, tuple[tuple[object, ...], ...]], Markup] = RecentCache(64)
+
+
+def table_rows(rows: tuple[tuple[object, ...], ...]) -> Markup:
+    """The ``<tr>`` rows of a table body: numbers in the reader's locale (``shown_number``:
+    digits and separators, nothing to escape), none as a muted dash, anything else as escaped
+    text. One call per table, not a macro per cell (report tables have a thousand cells), and
+    made once per language for the same rows."""
+    locale = str(get_locale() or "en")
+    try:
+        return _bodies.get((locale, rows), lambda: _table_rows(rows, locale))
+    except TypeError:  # a value that cannot be a key (a list): made each time
+        return _table_rows(rows, locale)
+
+
+def _table_rows(rows: tuple[tuple[object, ...], ...], locale: str) -> Markup:
+    html = []
+    for values in rows:
+        html.append("<tr>")
+        for value in values:
+            if value is None:
+                html.append(_NO_VALUE)
+            elif isinstance(value, int | float):
+                html.append(f"<td>{shown_number(value, locale)}</td>")
+            else:
+                html.append(f"<td>{escape(value)}</td>")
+        html.append("</tr>")
+    return Markup("".join(html))  # noqa: S704 (every value above is escaped or a number)
+
+
 def init_templating(app: Flask) -> None:
     @app.context_processor
     def inject_navigation() -> dict[str, object]:
@@ -65,3 +112,5 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["may_open"] = may_open
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
+    app.jinja_env.globals["table_rows"] = table_rows

@@ -25,12 +25,13 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import matplotlib
-from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.projections.polar import PolarAxes
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
+
+# matplotlib is imported where a chart is drawn, not with this module: it costs about a second
+# of process start, and most processes (and most requests) never draw.
 
 __all__ = [
     "OKABE_ITO",
@@ -72,6 +73,8 @@ def chart_style(settings: Mapping[str, Any]) -> Iterator[None]:
     Create the figure, draw and save it inside the block: matplotlib reads text settings
     when a label is made and when it is drawn. One chart at a time, since ``rc_context``
     changes process-wide settings."""
+    import matplotlib
+
     rc = cast(Any, {**settings, **PLAIN_TEXT})  # the stubs type keys as a Literal of names
     with _DRAWING, matplotlib.rc_context(rc):
         yield
@@ -98,6 +101,8 @@ class RadarChart:
 @functools.cache
 def cjk_font_family() -> str | None:
     """The first installed font family able to show Chinese, or None."""
+    from matplotlib import font_manager
+
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
     for family in _CJK_FAMILIES:
         if family in installed:
@@ -110,6 +115,8 @@ def cjk_font_family() -> str | None:
 
 def radar_svg(chart: RadarChart) -> str:
     """The chart as SVG text. Fewer than three axes still draw (as a line or a point)."""
+    from matplotlib.figure import Figure
+
     families = [f for f in (cjk_font_family(), "DejaVu Sans") if f]
     with chart_style(
         {
@@ -121,7 +128,7 @@ def radar_svg(chart: RadarChart) -> str:
         }
     ):
         figure = Figure(figsize=(6.4, 5.6), dpi=100)
-        axes = cast(PolarAxes, figure.add_subplot(projection="polar"))
+        axes = cast("PolarAxes", figure.add_subplot(projection="polar"))
         count = max(len(chart.axes), 1)
         angles = [2 * math.pi * i / count for i in range(count)]
         for index, series in enumerate(chart.series):

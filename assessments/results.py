@@ -8,8 +8,8 @@ needs, and the change since a previous result of the same business line.
 Decisions:
 
 - **evidence coverage** of an area = the share of its practices rated FI, LI, PI or NI that
-  have evidence text or at least one link; NA practices (justified by their reason) and
-  unrated ones are left out; None when no practice counts;
+  have evidence text, at least one link or an attached file; NA practices (justified by
+  their reason) and unrated ones are left out; None when no practice counts;
 - areas are listed (and drawn round the radar) by maturity level, then code, as in the staged
   view, so the areas a target needs sit together;
 - the **target reference** on the radar chart is, for each area the target level needs, the
@@ -85,7 +85,7 @@ def evidence_coverage(
 ) -> float | None:
     """Share of ``practice_ids`` rated FI/LI/PI/NI that have evidence (see module doc).
 
-    ``ratings`` maps practice id → (rating, has evidence text or links).
+    ``ratings`` maps practice id → (rating, has evidence text, links or files).
     """
     counted = with_evidence = 0
     for practice_id in practice_ids:

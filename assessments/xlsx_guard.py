@@ -19,7 +19,7 @@ from typing import IO, Literal
 
 from defusedxml import ElementTree
 
-__all__ = ["Finding", "scan_workbook"]
+__all__ = ["Finding", "has_dtd", "scan_workbook"]
 
 _CHUNK = 64 * 1024
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
@@ -42,11 +42,9 @@ def scan_workbook(
     """A DTD in any XML part, or a worksheet (other than those named in ``skip``) of more
     than ``max_rows`` rows, blank ones included; else None. Each worksheet is read only up
     to the limit."""
+    if has_dtd(archive):
+        return Finding("dtd")
     parts = [p for p in archive.infolist() if p.filename.endswith(_XML_PARTS)]
-    for part in parts:
-        with archive.open(part) as xml:
-            if b"<!DOCTYPE" in xml.read(_CHUNK).upper():
-                return Finding("dtd")
     names = _sheet_names(archive)
     for part in parts:
         if not part.filename.startswith("xl/worksheets/"):
@@ -58,6 +56,17 @@ def scan_workbook(
             if _over(xml, max_rows):
                 return Finding("too_many_rows", name)
     return None
+
+
+def has_dtd(archive: zipfile.ZipFile) -> bool:
+    """Whether any XML part of an Office package (.xlsx, .docx, .pptx) declares a DTD.
+    Only the start of each part is read, where a declaration must stand."""
+    for part in archive.infolist():
+        if part.filename.endswith(_XML_PARTS):
+            with archive.open(part) as xml:
+                if b"<!DOCTYPE" in xml.read(_CHUNK).upper():
+                    return True
+    return False
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:

@@ -12,14 +12,33 @@ from models.assessment import (
 from models.audit import AuditEvent
 from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_item_findings
 from models.base import Base
+from models.evidence import EvidenceFile
 from models.finding import Finding, FindingSource, Frequency
+from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
+from models.notification import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    WebhookChannel,
+)
 from models.org import BusinessLine, business_line_directors
 from models.outcome import OutcomeKpi, OutcomeKpiValue
+from models.profile import CapabilityPlan, CapabilityTarget
 from models.quickwin import Kpi, KpiMeasurement, QuickWinProject
 from models.review import ActionItem, Review, ReviewDecision, ReviewKind
+from models.satisfaction import (
+    QuestionKind,
+    SatisfactionAnswer,
+    SatisfactionResponse,
+    SurveyInvitation,
+    SurveyQuestion,
+)
 from models.submission import FormSubmission
-from models.survey import Survey, SurveyResponse, SurveyStatus
+from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
 from models.theme import ClusteringRun, Placement, RunStatus, Theme, ThemeFinding
 from models.user import LOCALES, Role, User
 from models.user_session import UserSession
@@ -33,10 +52,16 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BusinessLine",
+    "CapabilityPlan",
+    "CapabilityTarget",
+    "Channel",
     "ClusteringRun",
     "Cycle",
     "CycleStatus",
     "CycleTarget",
+    "Delivery",
+    "DeliveryStatus",
+    "EvidenceFile",
     "Finding",
     "FindingSource",
     "FormSubmission",
@@ -44,10 +69,17 @@ __all__ = [
     "ImprovementItem",
     "Kpi",
     "KpiMeasurement",
+    "Lesson",
+    "LessonKind",
+    "LessonSource",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "OutcomeKpi",
     "OutcomeKpiValue",
     "Placement",
     "PracticeRating",
+    "QuestionKind",
     "QuickWinProject",
     "QuickWinRuleSetting",
     "Review",
@@ -55,14 +87,20 @@ __all__ = [
     "ReviewKind",
     "Role",
     "RunStatus",
+    "SatisfactionAnswer",
+    "SatisfactionResponse",
     "StoredModel",
     "Survey",
+    "SurveyInvitation",
+    "SurveyKind",
+    "SurveyQuestion",
     "SurveyResponse",
     "SurveyStatus",
     "Theme",
     "ThemeFinding",
     "User",
     "UserSession",
+    "WebhookChannel",
     "business_line_directors",
     "improvement_item_findings",
 ]

@@ -84,6 +84,9 @@ class Assessment(TimestampMixin, Base):
     score: Mapped[float | None] = mapped_column(Float)
     maturity_level: Mapped[int | None] = mapped_column(Integer)
     complete: Mapped[bool] = mapped_column(default=False)
+    #: ``ladder score`` JSON of the current ratings, stored with every change of them so that
+    #: reports never score on read; None for rows not saved since it was added.
+    current_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: ``ladder score`` JSON of the validated assessment; later rule changes don't alter it.
     result_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None]

@@ -55,4 +55,6 @@ class Finding(Base):
     __table_args__ = (
         Index("ix_findings_business_line_source", "business_line_id", "source"),
         Index("ix_findings_cycle_id", "cycle_id"),
+        # the findings list shows the newest first: read 20 rows off the index, not sort 40,000
+        Index("ix_findings_created_at_id", "created_at", "id"),
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessments.benefits import BenefitUnit
 from assessments.kpi import Direction
 from models.base import Base, TimestampMixin, value_enum
 
@@ -37,6 +38,13 @@ class QuickWinProject(TimestampMixin, Base):
     benefit_text: Mapped[str] = mapped_column(Text, default="")
     benefit_numbers: Mapped[str] = mapped_column(Text, default="")
     lessons_learned: Mapped[str] = mapped_column(Text, default="")
+    #: The structured benefit (assessments.benefits): saved per month, in money or hours.
+    benefit_unit: Mapped[BenefitUnit | None] = mapped_column(
+        value_enum(BenefitUnit, "benefit_unit", length=10)
+    )
+    benefit_per_month: Mapped[float | None] = mapped_column(Float)
+    benefit_hourly_cost: Mapped[float | None] = mapped_column(Float)
+    benefit_one_off_cost: Mapped[float | None] = mapped_column(Float)
     version: Mapped[int] = mapped_column(default=1)
 
     item: Mapped[ImprovementItem] = relationship()

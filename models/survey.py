@@ -29,6 +29,14 @@ def new_survey_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+class SurveyKind(enum.StrEnum):
+    """Pain points (the fixed template, each answer a finding) or satisfaction (the PMO's
+    own questions; the Likert mean feeds the ``satisfaction`` KPI)."""
+
+    PAIN_POINTS = "pain_points"
+    SATISFACTION = "satisfaction"
+
+
 class SurveyStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -55,6 +63,11 @@ class Survey(TimestampMixin, Base):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_survey_token)
+    kind: Mapped[SurveyKind] = mapped_column(
+        value_enum(SurveyKind, "survey_kind"), default=SurveyKind.PAIN_POINTS
+    )
+    #: Satisfaction surveys: the KPI period their answers feed (``YYYY-MM``).
+    period: Mapped[str | None] = mapped_column(String(7))
     status: Mapped[SurveyStatus] = mapped_column(
         value_enum(SurveyStatus, "survey_status"),
         default=SurveyStatus.OPEN,

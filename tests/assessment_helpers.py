@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.services.assessments import workflow as service
 from app.services.assessments.model_store import ensure_builtin_models, latest_stored
 from models import Assessment, User
+from tests.conftest import PASSWORD, Person
 
 CMMI = "cmmi-dev-1.3"
 #: REQM: SG1 (SP1.1–1.5), GG2 (GP2.1–2.10), GG3 (GP3.1–3.2): 17 practices.
@@ -80,3 +82,11 @@ def submit_and_validate(app: Flask, assessment_id: int, director_id: int, pmo_id
         service.submit(db.session.get(User, director_id), assessment)
         service.validate(db.session.get(User, pmo_id), assessment)
         db.session.commit()
+
+
+def signed_in_client(app: Flask, person: Person) -> FlaskClient:
+    """A new test client signed in as ``person``."""
+    client = app.test_client()
+    response = client.post("/login", data={"email": person.email, "password": PASSWORD})
+    assert response.status_code == 302, response.text
+    return client

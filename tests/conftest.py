@@ -48,6 +48,7 @@ def make_test_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SEND_AFTER_COMMIT": False,  # tests send the outbox themselves (send_due)
         **overrides,
     }
     application = create_app(config)

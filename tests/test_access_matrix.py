@@ -21,18 +21,25 @@ from sqlalchemy import select
 
 from app import create_app
 from app.extensions import db
+from app.services.assessments.evidence import Upload, attach
+from app.services.assessments.workflow import load_assessment
 from app.services.backlog.quickwins import add_kpi, add_measurement, promote
 from app.services.backlog.reviews import add_action, create_review
 from app.services.findings.records import add_manual_finding
 from app.services.findings.surveys import save_survey
-from app.services.outcomes.kpis import DefinitionInput, save_kpi_definition
 from app.services.tokens import create_token
 from assessments.kpi import Direction
-from assessments.outcome_kpis import Frequency
+from assessments.outcome_kpis import Frequency as KpiFrequency
 from models import (
     ApiToken,
     Base,
+    Channel,
     ClusteringRun,
+    Lesson,
+    LessonKind,
+    LessonSource,
+    Notification,
+    OutcomeKpi,
     ReviewKind,
     Role,
     RunStatus,
@@ -40,6 +47,7 @@ from models import (
     ThemeFinding,
     User,
     UserSession,
+    WebhookChannel,
 )
 from tests.assessment_support import assessment_id_of, make_cycle
 from tests.backlog_helpers import make_item
@@ -94,6 +102,36 @@ EXPECTED: dict[str, Rule] = {
     "profile.sessions": rule_of(SIGNED),
     "profile.revoke_session_view": rule(DIR, line=True),  # a session of that director
     "profile.revoke_other_sessions": rule_of(SIGNED),
+    # notifications: each person's own; group bots for the managers
+    "notifications.index": rule_of(SIGNED),
+    "notifications.open_notification": rule(DIR, line=True),  # the director's own notice
+    "notifications.read": rule_of(SIGNED),
+    "notifications.settings": rule_of(SIGNED),
+    "notifications.webhooks": rule_of(MANAGERS),
+    "notifications.delete_webhook": rule_of(MANAGERS),
+    "notifications.test_webhook": rule_of(MANAGERS),
+    # lessons, satisfaction surveys, benefits
+    "lessons.lessons": rule_of(SIGNED),
+    "lessons.export": rule_of(SIGNED),
+    "lessons.lesson": rule_of(SIGNED),  # a company-wide lesson
+    "lessons.new_lesson": rule_of(MANAGERS),
+    "lessons.edit_lesson": rule_of(MANAGERS),
+    "lessons.delete_lesson": rule_of(MANAGERS),
+    "api.lessons": rule_of(SIGNED),
+    "surveys.add_question": rule_of(MANAGERS),
+    "surveys.delete_question": rule_of(MANAGERS),
+    "surveys.invite": rule_of(MANAGERS),
+    "quickwins.benefit": rule(ADMIN, PMO, DIR, line=True),
+    # outcome KPIs
+    "outcomes.index": rule(ADMIN, PMO, LEAD, DIR, OTHER),
+    "outcomes.business_line": rule(ADMIN, PMO, LEAD, DIR, line=True),
+    "outcomes.values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.import_values": rule(ADMIN, PMO, DIR, OTHER),
+    "outcomes.definitions": rule_of(MANAGERS),
+    "outcomes.definition": rule_of(MANAGERS),  # a PMO-defined KPI, key "levels"
+    "outcomes.missed_item": rule_of(MANAGERS),
+    "api.kpis": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
+    "api.kpi_values": rule_of(MANAGERS),
     "audit.events": rule(ADMIN),
     "audit.export": rule(ADMIN),
     # organisation
@@ -124,6 +162,9 @@ EXPECTED: dict[str, Rule] = {
     "cycles.excel_import": rule(DIR, line=True),
     "cycles.review": rule_of(MANAGERS),
     "cycles.submit": rule(DIR, line=True),
+    "cycles.evidence": rule(ADMIN, PMO, LEAD, DIR, line=True),  # POST: who fills it in
+    "cycles.evidence_download": rule(ADMIN, PMO, LEAD, DIR, line=True),
+    "cycles.evidence_remove": rule(DIR, line=True),
     # surveys (the answer page is public by its unguessable link)
     "surveys.surveys": rule_of(MANAGERS),
     "surveys.export_surveys": rule_of(MANAGERS),
@@ -189,6 +230,8 @@ EXPECTED: dict[str, Rule] = {
     "reviews.decide": rule_of(MANAGERS),
     "reviews.add_action": rule_of(MANAGERS),
     "reviews.action_done": rule_of(MANAGERS),
+    # target profiles (POST: the PMO and admins)
+    "profiles.profile": rule(ADMIN, PMO, LEAD, DIR, line=True),
     # reports
     "reports.dashboard": rule_of(READERS),
     "reports.company": rule_of(READERS),
@@ -208,16 +251,6 @@ EXPECTED: dict[str, Rule] = {
     "api.trend": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
     "api.backlog": rule_of(SIGNED),
     "api.quick_wins": rule_of(SIGNED),
-    "api.kpis": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
-    "api.kpi_values": rule_of(MANAGERS),  # and only with the kpi:write scope
-    # outcome KPIs: every director writes values of their own lines
-    "outcomes.index": rule_of(SIGNED),
-    "outcomes.business_line": rule(ADMIN, PMO, LEAD, DIR, line=True),
-    "outcomes.values": rule(ADMIN, PMO, DIR, OTHER),
-    "outcomes.import_values": rule(ADMIN, PMO, DIR, OTHER),
-    "outcomes.definitions": rule_of(MANAGERS),
-    "outcomes.definition": rule_of(MANAGERS),
-    "outcomes.missed_item": rule_of(MANAGERS),
 }
 
 # Form data for refused POSTs where the refusal depends on what is asked.
@@ -313,13 +346,6 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         )
         measurement = add_measurement(actor, kpi, measured_on=date.today(), value=25)
         review = create_review(actor, kind=ReviewKind.WEEKLY, held_on=date.today())
-        save_kpi_definition(  # its key is the world's ``key``
-            actor,
-            None,
-            DefinitionInput(
-                "levels", "级别", "Levels", "", Direction.HIGHER, 3, Frequency.QUARTERLY
-            ),
-        )
         action = add_action(actor, review, title="整理模板", owner_id=None, due_on=date.today())
         run = ClusteringRun(status=RunStatus.DONE, k=1, finding_count=1, created_by_id=pmo.id)
         db.session.add(run)
@@ -329,7 +355,37 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         db.session.add_all([theme, spare_theme])
         db.session.flush()
         db.session.add(ThemeFinding(run_id=run.id, theme_id=theme.id, finding_id=finding.id))
+        evidence = attach(
+            db.session.get(User, director.id),
+            load_assessment(assessment_id),
+            Upload("STD.SP1.1", "制度.pdf", b"%PDF-1.7\n%%EOF\n"),
+        )
         token_row, _token = create_token(None, db.session.get(User, director.id), "bi")
+        db.session.add(
+            OutcomeKpi(
+                key="levels",
+                name_zh="评审次数",
+                name_en="Reviews",
+                direction=Direction.HIGHER,
+                target=4,
+                frequency=KpiFrequency.QUARTERLY,
+            )
+        )
+        lesson = Lesson(
+            title="评审前置",
+            text="需求评审放在迭代计划之前",
+            kind=LessonKind.BEST_PRACTICE,
+            source=LessonSource.MANUAL,
+        )
+        db.session.add(lesson)
+        bot = WebhookChannel(
+            name="群机器人", vendor=Channel.DINGTALK, url="https://oapi.dingtalk.com/robot/send?x=1"
+        )
+        db.session.add(bot)
+        db.session.flush()
+        notice_id = db.session.scalar(
+            select(Notification.id).where(Notification.user_id == director.id).limit(1)
+        )
         tokens = {
             role: create_token(None, db.session.get(User, person.id), "matrix")[1]
             for role, person in people.items()
@@ -354,6 +410,12 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
             "review_id": review.id,
             "action_id": action.id,
             "token_id": token_row.id,
+            "notification_id": notice_id,
+            "bot_id": bot.id,
+            "lesson_id": lesson.id,
+            "question_id": 1,
+            "invitation": "x",
+            "evidence_id": evidence.id,
             "name": "levels",
             "fmt": "svg",
             "key": "levels",
@@ -386,8 +448,10 @@ def url_for_rule(rule: Any, ids: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def world(app, make_user, make_business_line) -> World:
-    return _build_world(app, make_user, make_business_line)
+def world(app, make_user, make_business_line, tmp_path) -> Iterator[World]:
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    yield _build_world(app, make_user, make_business_line)
+    app.config["EVIDENCE_DIR"] = ""
 
 
 @pytest.fixture
@@ -465,13 +529,13 @@ def test_access_matrix(app, world, clients, area):
             before = fingerprint(app)
             for role in refused:
                 data = POST_DATA.get(url_rule.endpoint, {})
-                if _is_api(url):
+                if _is_api(url):  # bearer tokens here too; a token without the role is 403
                     token = world.tokens.get(role)
                     headers = {"Authorization": f"Bearer {token}"} if token else {}
-                    response = app.test_client().post(url, json=data, headers=headers)
+                    answer = app.test_client().post(url, json=data, headers=headers)
                 else:
-                    response = clients[role].post(url, data=data)
-                problem = check_refused_post(role, url, response)
+                    answer = clients[role].post(url, data=data)
+                problem = check_refused_post(role, url, answer)
                 if problem:
                     problems.append(f"POST {url} as {role}: {problem}")
             if fingerprint(app) != before:

@@ -155,3 +155,74 @@ def test_directors_of_other_lines_get_404(client, auth, make_user, scene):
     auth.logout()
     auth.login(scene["pmo"])
     assert client.get(f"/cycles/assessments/{scene['id']}/results").status_code == 200
+
+
+# ------------------------------------------------------------- stored current results (#14)
+
+
+def _statements(app):
+    """The SQL statements run while the returned list is being filled (until removed)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    return statements, lambda: event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_save_stores_the_current_results_that_reports_read(app, scene, auth):
+    """Reports read the results stored with the last save: the numbers are those of the
+    current ratings, and no request scores (no rating row is read)."""
+    from app.services.assessments.workflow import score_of
+    from app.services.reports.documents import clear_caches
+    from assessments.scoring import result_to_dict
+    from models import Assessment
+
+    with app.app_context():
+        assessment = db.session.get(Assessment, scene["id"])
+        assert assessment.current_result == result_to_dict(score_of(assessment))
+        assert assessment.current_result["score"] == pytest.approx(81.25)
+    auth.logout()
+    auth.login(scene["pmo"])
+    clear_caches()
+    statements, stop = _statements(app)
+    try:
+        page = auth.client.get("/reports/")
+    finally:
+        stop()
+    assert page.status_code == 200
+    assert "81.25" in page.text
+    assert not [s for s in statements if "practice_ratings" in s]
+
+
+def test_a_row_saved_before_results_were_stored_is_scored_on_read(app, scene, auth):
+    from app.services.reports.documents import clear_caches
+    from models import Assessment
+
+    with app.app_context():
+        db.session.execute(
+            update(Assessment).where(Assessment.id == scene["id"]).values(current_result=None)
+        )
+        db.session.commit()
+    auth.logout()
+    auth.login(scene["pmo"])
+    clear_caches()
+    assert "81.25" in auth.client.get("/reports/").text
+    assert "81.25" in auth.client.get(f"/cycles/assessments/{scene['id']}/results").text
+
+
+def test_the_dashboard_shows_a_new_rating_at_once(app, scene, auth):
+    """The dashboard is cached by the data fingerprint: a save changes it, and the next
+    request shows the new numbers (no stale page, in this process or another)."""
+    auth.logout()
+    auth.login(scene["pmo"])
+    assert "81.25" in auth.client.get("/reports/").text
+    rate(app, scene["id"], scene["director"].id, dict.fromkeys(REQM_SPECIFIC, "FI"))
+    page = auth.client.get("/reports/").text  # SG1 now 15/15: 42/48 = 87.5
+    assert "87.5" in page
+    assert "81.25" not in page

@@ -103,3 +103,76 @@ def test_the_shipped_list_covers_well_over_the_top_3000():
     assert len(words) > 3000
     assert all(len(w) >= MIN_LENGTH for w in words)
     assert {"12345678", "password", "iloveyou"} <= words
+
+
+# ------------------------------------------------------------------ hashing (issue 14)
+
+
+def _stored_hash(app, person) -> str:
+    from app.extensions import db
+    from models import User
+
+    with app.app_context():
+        return db.session.get(User, person.id).password_hash
+
+
+def _set_hash(app, person, stored: str) -> None:
+    from app.extensions import db
+    from models import User
+
+    with app.app_context():
+        db.session.get(User, person.id).password_hash = stored
+        db.session.commit()
+
+
+@pytest.mark.parametrize("old_method", ["scrypt", "pbkdf2:sha256:1000"])
+def test_an_old_hash_signs_in_and_is_replaced_by_argon2id(make_app, make_user, old_method):
+    from werkzeug.security import generate_password_hash
+
+    argon = make_app(PASSWORD_HASH_METHOD="argon2id")
+    person = make_user(Role.PMO)
+    _set_hash(argon, person, generate_password_hash(PASSWORD, method=old_method))
+    client = argon.test_client()
+    data = {"email": person.email, "password": PASSWORD}
+    assert client.post("/login", data=data).status_code == 302
+    stored = _stored_hash(argon, person)
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    client.post("/logout")
+    assert client.post("/login", data=data).status_code == 302  # the new hash works
+    assert _stored_hash(argon, person) == stored  # and is kept
+
+
+def test_a_wrong_password_leaves_an_old_hash_alone(make_app, make_user):
+    from werkzeug.security import generate_password_hash
+
+    argon = make_app(PASSWORD_HASH_METHOD="argon2id")
+    person = make_user(Role.PMO)
+    old = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    _set_hash(argon, person, old)
+    wrong = {"email": person.email, "password": "not-the-password"}
+    assert argon.test_client().post("/login", data=wrong).status_code == 200
+    assert _stored_hash(argon, person) == old
+
+
+def test_new_passwords_are_hashed_with_argon2id_by_default(make_app, tmp_path, monkeypatch):
+    from app.config import load_config
+    from app.extensions import db
+    from app.services.org import save_user
+
+    monkeypatch.setenv("LADDER_SECRET_KEY", "k" * 32)
+    assert load_config(str(tmp_path))["PASSWORD_HASH_METHOD"] == "argon2id"
+    argon = make_app(PASSWORD_HASH_METHOD="argon2id")
+    with argon.app_context():
+        user = save_user(
+            None,
+            None,
+            email="argon@example.com",
+            display_name="阿尔贡",
+            role=Role.PMO,
+            password=PASSWORD,
+        )
+        db.session.commit()
+        stored = user.password_hash
+    assert stored.startswith("$argon2id$")
+    data = {"email": "argon@example.com", "password": PASSWORD}
+    assert argon.test_client().post("/login", data=data).status_code == 302

@@ -219,6 +219,24 @@ def test_company_pdf_has_pages_chinese_text_charts_and_page_numbers(client, logi
     assert b"/FontFile" in data
 
 
+def test_pdfs_made_one_after_another_share_the_loaded_font_not_its_glyphs(client, login_as, org):
+    """The font is read once per process; each PDF embeds its own subset, so a later PDF
+    with other characters still reads back, and the same PDF again is the cached one."""
+    fixture = org["fixture"]
+    client.post("/login", data={"email": org["director"].email, "password": "correct-horse-7"})
+    first = client.get(f"/reports/business-lines/{fixture.line_a}.pdf").data
+    clear_caches()  # the PDF, not the loaded font
+    client.post("/logout")
+    login_as(Role.LEADERSHIP)
+    company = client.get("/reports/company.pdf").data
+    _pages, text = pdf_text(company)
+    assert "公司成熟度报告" in text
+    assert "供应链" in text
+    assert "模板不统一" in text
+    assert "研发中心" in pdf_text(first)[1]
+    assert client.get("/reports/company.pdf").data == company
+
+
 def test_business_line_pdf_and_excel_for_its_director(client, org):
     fixture = org["fixture"]
     client.post("/login", data={"email": org["director"].email, "password": "correct-horse-7"})

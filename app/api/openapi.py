@@ -172,6 +172,17 @@ SCHEMAS: dict[str, Any] = {
             },
         }
     ),
+    "Lesson": _object(
+        {
+            "id": _INT,
+            "title": _STR,
+            "text": _STR,
+            "kind": {"type": "string", "enum": ["best_practice", "failure"]},
+            "business_line_id": {**_NULLABLE_INT, "description": "null: company-wide."},
+            "process_area": {"type": ["string", "null"], "description": "e.g. PP, REQM."},
+            "tags": {"type": "array", "items": _STR},
+        }
+    ),
     "TrendPoint": _object(
         {"cycle_id": _INT, "cycle": _STR, "maturity_level": _LEVEL, "score": _NULLABLE_NUMBER}
     ),
@@ -374,6 +385,29 @@ PATHS: dict[str, Any] = {
     ),
     f"{PREFIX}/quick-wins": _get(
         "Quick-win projects you may see, with their KPIs and progress.", _list_of("QuickWin")
+    ),
+    f"{PREFIX}/lessons": _get(
+        "Lessons you may see (a director: their lines' and company-wide ones), newest first.",
+        _list_of("Lesson"),
+        parameters=[
+            {
+                "name": "q",
+                "in": "query",
+                "required": False,
+                "description": (
+                    "Search terms separated by spaces; each must occur in the title, text or "
+                    "tags as a contiguous substring (2 or more Chinese characters, or an "
+                    "English word, case ignored); terms are ANDed."
+                ),
+                "schema": {"type": "string", "maxLength": 200},
+            },
+            {
+                "name": "kind",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": ["best_practice", "failure"]},
+            },
+        ],
     ),
     f"{PREFIX}/openapi.json": {
         "get": {

@@ -19,6 +19,7 @@ from app.api.params import ApiError, bool_arg, choice_arg, paginated, paginated_
 from app.params import query_int
 from app.security import public, roles, signed_in
 from app.services import api as service
+from app.services import lessons as lesson_service
 from app.services.assessments.access import get_visible_assessment_or_404
 from app.services.outcomes.kpis import KpiValue, KpiValuesRefused, ValueProblem, write_kpi_values
 from app.services.outcomes.scorecard import kpi_items
@@ -28,7 +29,9 @@ from app.services.visibility import (
     visible_business_lines,
 )
 from assessments.prioritisation import ItemStatus
-from models import BusinessLine, Cycle
+from models import BusinessLine, Cycle, LessonKind
+
+MAX_LESSON_QUERY = 200
 
 
 @bp.after_request
@@ -138,6 +141,26 @@ def kpi_values() -> tuple[dict[str, Any], int]:
     except KpiValuesRefused as refused:
         return {"errors": [asdict(p) for p in refused.problems]}, 422
     return {"written": written}, 201
+
+
+@bp.route("/lessons")
+@signed_in
+def lessons() -> dict[str, Any]:
+    """Lessons the token may see; each space-separated term of ``q`` must occur in the
+    title, text or tags (a contiguous substring), all terms ANDed."""
+    query = request.args.get("q", "")
+    if len(query) > MAX_LESSON_QUERY:
+        raise ApiError(
+            400,
+            _(
+                "The query parameter %(name)s must be at most %(max)s characters.",
+                name="q",
+                max=MAX_LESSON_QUERY,
+            ),
+        )
+    kind = choice_arg("kind", tuple(k.value for k in LessonKind))
+    stmt = lesson_service.search(lesson_service.visible_lessons(current_user), query, kind=kind)
+    return paginated(stmt, lesson_service.lesson_item)
 
 
 @bp.route("/openapi.json")

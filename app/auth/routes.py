@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
 
 from app.auth import bp
@@ -16,7 +15,8 @@ from app.auth.forms import ChangePasswordForm, LoginForm
 from app.errors import refusal
 from app.extensions import db, limiter
 from app.security import is_safe_redirect, public, signed_in
-from app.services.org import change_password, hash_password, normalise_email
+from app.services.org import change_password, normalise_email
+from app.services.passwords import hash_password, needs_rehash, verify_password
 from app.sessions import sign_in, sign_out
 from models import User
 from models.base import utcnow
@@ -63,14 +63,17 @@ def login() -> str | Response:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
-        password_ok = check_password_hash(
-            user.password_hash if user else _dummy_hash(), form.password.data or ""
-        )
+        password = form.password.data or ""
+        password_ok = verify_password(user.password_hash if user else _dummy_hash(), password)
         if user is None or not password_ok:
             form.password.errors.append(_("Wrong email or password."))
         elif not user.active:
             form.email.errors.append(_("This account is disabled. Ask an administrator."))
         else:
+            if needs_rehash(user.password_hash):
+                # an earlier scheme or parameters: store the current one while we know the
+                # password (not an edit of the account, so its version stays)
+                user.password_hash = hash_password(password)
             sign_in(user)
             user.last_login_at = utcnow()
             target = form.next.data
@@ -92,7 +95,7 @@ def password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not check_password_hash(user.password_hash, form.current_password.data or ""):
+        if not verify_password(user.password_hash, form.current_password.data or ""):
             form.current_password.errors.append(_("The current password is wrong."))
             return render_template("auth/password.html", form=form)
         with refusal(form) as refused:

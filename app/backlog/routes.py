@@ -38,6 +38,7 @@ from app.services.backlog.items import (
     visible_items,
 )
 from app.services.backlog.my_work import MyWork, waiting_for
+from app.services.lessons import related_lessons
 from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS, visible_business_lines
@@ -135,6 +136,7 @@ def _render_item(found: ImprovementItem) -> str:
         status_form=StatusForm(),
         theme=db.session.get(Theme, found.theme_id) if found.theme_id else None,
         outcome=item_outcome(found),
+        related=related_lessons(current_user, found.process_area),
     )
 
 

@@ -8,6 +8,7 @@ from app.commands.backup import backup_command, restore_command
 from app.commands.cluster import cluster_command
 from app.commands.demo import demo_command
 from app.commands.models import model_group, score_command
+from app.commands.notifications import notifications_group, remind_command
 from app.commands.tokens import token_group
 from app.commands.users import user_group
 
@@ -22,5 +23,7 @@ def register_commands(app: Flask) -> None:
         user_group,
         backup_command,
         restore_command,
+        remind_command,
+        notifications_group,
     ):
         app.cli.add_command(command)

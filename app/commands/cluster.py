@@ -11,8 +11,6 @@ from flask_babel import force_locale
 
 from app.commands.models import FORMAT, fail, find_model, print_json
 from app.services.tabular import MAX_CLUSTER_ROWS, TableError, read_table
-from assessments.area_profiles import area_profiles
-from assessments.clustering import cluster_texts, result_to_dict
 
 PROGRESS_FROM_ROWS = 1000
 
@@ -57,6 +55,10 @@ def cluster_command(
     """Cluster the pain points of a CSV, TSV or XLSX file into themes.
 
     CSV/TSV in UTF-8 or GB18030; at most 200,000 rows after the header."""
+    # imported here: scikit-learn and rjieba would slow every other command's start
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts, result_to_dict
+
     k = _parse_k(k_value)
     try:
         with force_locale("en"):

@@ -21,6 +21,7 @@ from app.services.assessments.access import (
     can_review_assessment,
     get_visible_assessment_or_404,
 )
+from app.services.assessments.evidence_store import files_by_practice
 from assessments.maturity_model.model import ProcessArea
 from models import Assessment, Role
 
@@ -91,6 +92,7 @@ def _render_area(
         problems=problems or {},
         stale=stale,
         review_comments={pid: r.review_comment for pid, r in rows.items() if r.review_comment},
+        evidence_files=files_by_practice(item),
         editable=can_fill_assessment(current_user, item),
         progress=service.progress_by_area(item)[area.code],
         areas=service.areas_in_scope(item),

@@ -11,7 +11,8 @@ from app.cycles import bp
 from app.i18n import current_locale_code
 from app.security import signed_in
 from app.services.assessments.access import get_visible_assessment_or_404
-from app.services.assessments.results import radar_of, results_of
+from app.services.assessments.profiles import assessment_profile_rows, stored_model_of
+from app.services.assessments.results import radar_of, result_data, results_of
 
 
 @bp.route("/assessments/<int:assessment_id>/results")
@@ -23,6 +24,9 @@ def results(assessment_id: int) -> str:
         "cycles/results_assessment.html",
         assessment=item,
         results=results_of(item, language),
+        profile=assessment_profile_rows(
+            item, stored_model_of(item), result_data(item)[0], language
+        ),
         language=language,
     )
 

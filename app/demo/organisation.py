@@ -114,6 +114,8 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Seeding pain points", "app.demo.surveys:seed"),
     ("Seeding backlog", "app.demo.backlog:seed"),
     ("Seeding outcome KPIs", "app.demo.outcomes:seed"),
+    ("Seeding satisfaction surveys", "app.demo.satisfaction:seed"),
+    ("Seeding benefits and lessons", "app.demo.lessons:seed"),
 ]
 
 

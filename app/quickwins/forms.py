@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     FloatField,
     HiddenField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -76,3 +77,28 @@ class CloseForm(FlaskForm):
         _l("Lessons learned"), validators=[Optional(), Length(max=4000)]
     )
     version = HiddenField()
+
+
+class BenefitForm(FlaskForm):
+    unit = RadioField(
+        _l("Saves"),
+        choices=[
+            SelectChoice("money", _l("money (yuan)")),
+            SelectChoice("hours", _l("hours of work")),
+        ],
+        validators=[InputRequired()],
+        default="money",
+    )
+    saved_per_month = FloatField(
+        _l("Saved per month"),
+        validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()],
+    )
+    hourly_cost = FloatField(
+        _l("Cost of an hour (yuan)"),
+        validators=[Optional(), FiniteNumber()],
+        description=_l("Values the hours saved, for the payback and ROI."),
+    )
+    one_off_cost = FloatField(
+        _l("One-off cost (yuan)"),
+        validators=[InputRequired(message=_l("Enter a number.")), FiniteNumber()],
+    )

@@ -18,6 +18,7 @@ from app.pagination import paginate
 from app.params import form_version
 from app.quickwins import bp
 from app.quickwins.forms import (
+    BenefitForm,
     CharterForm,
     CloseForm,
     DeleteForm,
@@ -30,9 +31,11 @@ from app.security import roles, signed_in
 from app.services.backlog import quickwins as service
 from app.services.backlog.items import get_visible_item_or_404, owner_choices
 from app.services.backlog.kpi_chart import before_after_svg
+from app.services.lessons import related_lessons
 from app.services.submissions import claim, complete
 from app.services.tabular_export import MAX_EXPORT_ROWS, table_response
 from app.services.visibility import MANAGERS
+from assessments.benefits import BenefitUnit
 from assessments.kpi import Direction
 from models import Kpi, KpiMeasurement, QuickWinProject
 
@@ -117,8 +120,9 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         form.goal.data = item.title
         form.start.data = item.planned_start or service.today()
         form.end.data = item.planned_end or form.start.data + timedelta(weeks=8)
+    related = related_lessons(current_user, item.process_area)
     if not form.validate_on_submit():
-        return render_template("quickwins/promote.html", form=form, item=item)
+        return render_template("quickwins/promote.html", form=form, item=item, related=related)
     with refusal(form):
         claimed = claim(current_user, form.submission.data)
         project = service.promote(
@@ -135,7 +139,8 @@ def promote(item_id: int) -> str | WerkzeugResponse | tuple[str, int]:
         complete(claimed, location)
         flash(_("Quick-win project started. Add its KPIs."), "success")
         return redirect(location)
-    return render_template("quickwins/promote.html", form=form, item=item), 422
+    page = render_template("quickwins/promote.html", form=form, item=item, related=related)
+    return page, 422
 
 
 def _render_project(project: QuickWinProject, code: int = 200, **forms: Any) -> tuple[str, int]:
@@ -152,9 +157,43 @@ def _render_project(project: QuickWinProject, code: int = 200, **forms: Any) -> 
         "measurement_form": measurement,
         "import_form": forms.pop("import_form", None) or ImportForm(formdata=None),
         "close_form": forms.pop("close_form", None) or CloseForm(formdata=None),
+        "benefit": service.benefit_view(project),
+        "benefit_form": forms.pop("benefit_form", None) or _benefit_form(project),
+        "related": related_lessons(current_user, project.item.process_area),
         "problems": forms.pop("problems", None),
     }
     return render_template("quickwins/project.html", **context), code
+
+
+def _benefit_form(project: QuickWinProject) -> BenefitForm:
+    form = BenefitForm(formdata=None)
+    if project.benefit_unit is not None:
+        form.unit.data = project.benefit_unit.value
+        form.saved_per_month.data = project.benefit_per_month
+        form.hourly_cost.data = project.benefit_hourly_cost
+        form.one_off_cost.data = project.benefit_one_off_cost
+    return form
+
+
+@bp.route("/<int:project_id>/benefit", methods=["POST"])
+@signed_in
+def benefit(project_id: int) -> WerkzeugResponse | tuple[str, int]:
+    project = _manageable_or_403(project_id)
+    form = BenefitForm()
+    if not form.validate_on_submit():
+        return _render_project(project, 422, benefit_form=form)
+    with refusal(form):
+        service.set_benefit(
+            current_user,
+            project,
+            unit=BenefitUnit(form.unit.data),
+            saved_per_month=form.saved_per_month.data,
+            one_off_cost=form.one_off_cost.data,
+            hourly_cost=form.hourly_cost.data,
+        )
+        flash(_("Benefit saved."), "success")
+        return redirect(url_for("quickwins.project", project_id=project_id))
+    return _render_project(project, 422, benefit_form=form)
 
 
 @bp.route("/<int:project_id>")

@@ -14,10 +14,18 @@ from app.i18n import current_locale_code
 from app.params import query_int
 from app.reports import bp
 from app.security import roles, signed_in
-from app.services.reports.build import LineOption, Report, ReportFilters, build_report
+from app.services.reports.build import LineOption, Report, ReportFilters
 from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
-from app.services.reports.documents import chart_bytes, describe, pdf_file, xlsx_file
-from app.services.reports.exports import TABLE_KEYS, report_tables, table_csv
+from app.services.reports.documents import (
+    chart_bytes,
+    current_page,
+    current_report,
+    describe,
+    pdf_file,
+    xlsx_file,
+)
+from app.services.reports.exports import TABLE_KEYS, table_csv
+from app.services.reports.profiles import profile_columns, report_profiles
 from app.services.visibility import READERS, get_visible_business_line_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,13 +44,27 @@ def _filters(**fixed: Any) -> ReportFilters:
     return filters
 
 
-def _page(template: str, report: Report, **context: object) -> str:
+def _page(
+    template: str, filters: ReportFilters, *, document: bool = False, line_id: int | None = None
+) -> str:
+    """A report page; ``document`` adds the title and summary of the report (of ``line_id``,
+    else of the company) and the target profiles of its business lines."""
+    report, tables = current_page(current_user, filters, current_locale_code())
+    context: dict[str, Any] = {}
+    if document:
+        line = _line(report, line_id) if line_id is not None else None
+        context = {
+            "doc": describe(report, line),
+            "line": line,
+            "profiles": report_profiles(report, current_locale_code()),
+        }
     return render_template(
         template,
         report=report,
-        tables={t.key: t for t in report_tables(report)},
+        tables={t.key: t for t in tables},
         charts=chart_names_with_data(report),
         args=report.filters.as_args(),
+        profile_columns=profile_columns,
         **context,
     )
 
@@ -54,23 +76,20 @@ def _line(report: Report, business_line_id: int) -> LineOption:
 @bp.route("/")
 @roles(*READERS)
 def dashboard() -> str:
-    report = build_report(current_user, _filters())
-    return _page("reports/dashboard.html", report)
+    return _page("reports/dashboard.html", _filters())
 
 
 @bp.route("/company")
 @roles(*READERS)
 def company() -> str:
-    report = build_report(current_user, _filters(business_line_id=None))
-    return _page("reports/report.html", report, doc=describe(report, None), line=None)
+    return _page("reports/report.html", _filters(business_line_id=None), document=True)
 
 
 @bp.route("/business-lines/<int:business_line_id>")
 @signed_in
 def business_line(business_line_id: int) -> str:
-    report = build_report(current_user, _filters(business_line_id=business_line_id))
-    line = _line(report, business_line_id)
-    return _page("reports/report.html", report, doc=describe(report, line), line=line)
+    filters = _filters(business_line_id=business_line_id)
+    return _page("reports/report.html", filters, document=True, line_id=business_line_id)
 
 
 @bp.route("/charts/<name>.<fmt>")
@@ -93,8 +112,8 @@ def chart(name: str, fmt: str) -> Response:
 def table(key: str) -> Response:
     if key not in TABLE_KEYS:
         abort(404)
-    report = build_report(current_user, _filters())
-    found = next(t for t in report_tables(report) if t.key == key)
+    _report, tables = current_page(current_user, _filters(), current_locale_code())
+    found = next(t for t in tables if t.key == key)
     return send_file(
         io.BytesIO(table_csv(found)),
         mimetype="text/csv",
@@ -109,7 +128,7 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 
 def _export(fmt: str, business_line_id: int | None) -> Response:
     filters = _filters(business_line_id=business_line_id)
-    report = build_report(current_user, filters)
+    report = current_report(current_user, filters)
     line = _line(report, business_line_id) if business_line_id is not None else None
     doc = describe(report, line)
     locale = current_locale_code()

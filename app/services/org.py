@@ -5,25 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
-from app.services.passwords import check_new_password
+from app.services.passwords import check_new_password, hash_password
 from app.services.sessions import end_user_sessions
 from app.services.tokens import revoke_user_tokens
 from models import BusinessLine, Role, User
 
 BUSINESS_LINE_FIELDS = ("code", "name", "description", "active", "director_ids")
 USER_FIELDS = ("email", "display_name", "role", "locale", "active", "business_line_ids")
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def normalise_email(email: str) -> str:

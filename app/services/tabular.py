@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from flask_babel import gettext as _
-from openpyxl.utils import get_column_letter
 
 from assessments.text_rules import describe_character, first_control_character
 from assessments.xlsx_guard import scan_workbook
@@ -287,4 +286,6 @@ class _Collector:
     def _column_name(self, index: int) -> str:
         if self.header is not None and index < len(self.header) and self.header[index]:
             return self.header[index]
+        from openpyxl.utils import get_column_letter  # openpyxl only where a file is read
+
         return get_column_letter(index + 1)

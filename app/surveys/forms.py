@@ -28,8 +28,40 @@ SEVERITY_LABELS = {
 }
 
 
+def optional_int(value: object) -> int | None:
+    """A select's value as an id; the empty placeholder ("choose …") as None."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+KIND_LABELS = {
+    "pain_points": _l("Pain points (the standard questions)"),
+    "satisfaction": _l("Satisfaction (your own questions: 1–5 ratings, single choice, free text)"),
+}
+
+QUESTION_KIND_LABELS = {
+    "likert": _l("Rating from 1 to 5"),
+    "choice": _l("Single choice"),
+    "text": _l("Free text"),
+}
+
+
 class SurveyForm(OncePerInstance, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    kind = RadioField(
+        _l("Kind of survey"),
+        choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+        default="pain_points",
+    )
+    period = StringField(
+        _l("Month measured (satisfaction surveys)"),
+        validators=[Optional(), Length(max=7)],
+        description=_l("YYYY-MM: the month of the satisfaction KPI the answers feed."),
+    )
     introduction = TextAreaField(
         _l("Introduction"),
         validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG)],
@@ -53,8 +85,8 @@ class AnswerForm(FlaskForm):
         validators=[DataRequired(), Length(max=MAX_TEXT, message=TOO_LONG)],
         description=_l("One pain point, in your own words."),
     )
-    business_line = SelectField(_l("Your business line"), coerce=int)
-    category = SelectField(_l("Category"))
+    business_line = SelectField(_l("Your business line"), coerce=optional_int)
+    category = SelectField(_l("Category"), default="")
     severity = RadioField(
         _l("How much does it hurt?"),
         coerce=int,
@@ -70,4 +102,32 @@ class AnswerForm(FlaskForm):
     suggestion = TextAreaField(
         _l("Your suggestion (optional)"),
         validators=[Optional(), Length(max=MAX_TEXT, message=TOO_LONG)],
+    )
+
+
+class SatisfactionAnswerForm(FlaskForm):
+    """The business line of a satisfaction answer; the questions are read from the post."""
+
+    business_line = SelectField(_l("Your business line"), coerce=optional_int)
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(
+        _l("Type of question"),
+        choices=[SelectChoice(k, v) for k, v in QUESTION_KIND_LABELS.items()],
+    )
+    text = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)])
+    options = TextAreaField(
+        _l("Options (single choice)"),
+        validators=[Optional(), Length(max=3000)],
+        description=_l("One per line."),
+    )
+    required = BooleanField(_l("An answer is required"), default=True)
+
+
+class InvitationForm(FlaskForm):
+    emails = TextAreaField(
+        _l("E-mail addresses"),
+        validators=[DataRequired(), Length(max=100_000)],
+        description=_l("One per line (or separated by commas). Each gets a one-time link."),
     )

@@ -1,8 +1,9 @@
 """Simulated Ladder users for `benchmarks/load_test.py` (locust, headless).
 
 Directors save rating pages of their open assessments, anonymous respondents answer the
-survey link, leadership opens the reports. A refused stale save (409) is a correct answer
-and is counted under its own name, not as an error.
+survey link, leadership opens the reports, and one probe asks ``/healthz`` every second (the
+floor of the run). A refused stale save (409) is a correct answer and is counted under its
+own name, not as an error.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 PASSWORD = "ladder-demo"
 DIRECTORS = int(os.environ.get("LOAD_DIRECTORS", "30"))
@@ -151,3 +152,15 @@ class Leader(HttpUser):
     def business_line(self) -> None:
         if self.lines:
             self.client.get(random.choice(self.lines), name="GET /reports/business-lines/[id]")
+
+
+class Probe(HttpUser):
+    """One probe asks ``/healthz`` every second: the floor of the same run, so each figure can
+    be read as a multiple of it whatever else the machine is doing."""
+
+    fixed_count = 1
+    wait_time = constant(1)
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz", name="GET /healthz")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -24,16 +25,13 @@ from app.services.assessments.workflow import (
     save_ratings,
 )
 from app.services.errors import ServiceError
-from assessments.excel_format import (
-    AreaSheet,
-    ImportLimits,
-    Problem,
-    SheetRow,
-    WorkbookExport,
-    build_workbook,
-    read_workbook,
-)
 from models import Assessment, PracticeRating, User
+
+if TYPE_CHECKING:
+    from assessments.excel_format import ImportLimits, Problem
+
+# assessments.excel_format (openpyxl, which pulls in NumPy and Pillow) is imported by the
+# functions that read or write a workbook, not at process start.
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,6 +58,8 @@ class ImportOutcome:
 
 def import_limits() -> ImportLimits:
     """Limits from the configuration (``EXCEL_IMPORT_*``), defaults otherwise."""
+    from assessments.excel_format import ImportLimits
+
     config = current_app.config
     default = ImportLimits()
     return ImportLimits(
@@ -80,6 +80,8 @@ def export_filename(assessment: Assessment) -> str:
 
 def export_assessment(assessment: Assessment, language: str) -> bytes:
     """The assessment's practices in scope and their current ratings as .xlsx bytes."""
+    from assessments.excel_format import AreaSheet, SheetRow, WorkbookExport, build_workbook
+
     model = assessment_model(assessment)
     saved = ratings_by_practice(assessment)
     sheets = []
@@ -122,6 +124,8 @@ def import_assessment(
     when the file was exported before a later save, unless ``overwrite``; ServiceError when the
     assessment cannot change now.
     """
+    from assessments.excel_format import read_workbook
+
     ensure_editable(assessment)
     areas = {
         area.code: [practice.id for _goal, practice in area.practices()]

@@ -1,8 +1,10 @@
 """The results of an assessment for its page and its radar chart.
 
 A validated assessment is read from its ``result_snapshot``, never re-scored, so later model
-or rule changes do not alter what was validated; any other assessment is scored from its
-current ratings. The comparison is with the same business line's previous validated cycle.
+or rule changes do not alter what was validated; any other assessment from the
+``current_result`` stored with its last change of ratings (scored here only for a row saved
+before that column existed). The comparison is with the same business line's previous
+validated cycle.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.services.assessments.evidence_store import practices_with_files
 from app.services.assessments.workflow import assessment_model, previous_assessment, score_of
 from assessments.charts import RadarChart, radar_svg
 from assessments.results import ResultsSummary, radar_chart, summarise
@@ -33,13 +36,19 @@ def result_data(assessment: Assessment) -> tuple[dict[str, Any], bool]:
     """The ``ladder score``-shaped result, and whether it is the validated snapshot."""
     if assessment.status is AssessmentStatus.VALIDATED and assessment.result_snapshot:
         return assessment.result_snapshot, True
+    if assessment.current_result is not None:
+        return assessment.current_result, False
     return result_to_dict(score_of(assessment)), False
 
 
 def results_of(assessment: Assessment, language: str) -> AssessmentResults:
     result, from_snapshot = result_data(assessment)
+    with_files = practices_with_files(assessment)
     ratings = {
-        row.practice_id: (row.rating, bool(row.evidence.strip() or row.links.strip()))
+        row.practice_id: (
+            row.rating,
+            bool(row.evidence.strip() or row.links.strip()) or row.practice_id in with_files,
+        )
         for row in assessment.ratings
     }
     previous = previous_assessment(assessment)

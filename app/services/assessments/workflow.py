@@ -19,9 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.services.assessments.evidence_store import evidence_manifest
 from app.services.assessments.model_store import parsed
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
+from app.services.notifications import events as notices
 from assessments.maturity_model.model import MaturityModel, ProcessArea
 from assessments.progress import Progress, area_progress, overall_progress
 from assessments.scoring import AssessmentResult, Rating, result_to_dict, score_assessment
@@ -137,6 +139,7 @@ def open_cycle(actor: User, cycle: Cycle) -> list[Assessment]:
     db.session.flush()
     for assessment in created:
         recompute(assessment)
+        notices.assessment_opened(actor, assessment)
     record_change(
         actor,
         "open",
@@ -196,10 +199,13 @@ def score_of(assessment: Assessment) -> AssessmentResult:
 
 
 def recompute(assessment: Assessment) -> AssessmentResult:
+    """Score the current ratings and store the results on the assessment, in the caller's
+    transaction: every change of ratings calls this, so readers never score."""
     result = score_of(assessment)
     assessment.score = None if result.score is None else round(result.score, 2)
     assessment.maturity_level = result.maturity_level
     assessment.complete = result.complete
+    assessment.current_result = result_to_dict(result)
     return result
 
 
@@ -404,6 +410,7 @@ def submit(actor: User, assessment: Assessment) -> None:
         )
     assessment.submitted_at = utcnow()
     _set_status(actor, assessment, AssessmentStatus.SUBMITTED, "submit")
+    notices.assessment_submitted(actor, assessment)
 
 
 def return_for_changes(
@@ -427,6 +434,7 @@ def return_for_changes(
         comment=assessment.review_comment,
         practice_comments={k: v for k, v in practice_comments.items() if _clean(v)},
     )
+    notices.assessment_returned(actor, assessment, assessment.review_comment, practice_comments)
 
 
 def validate(actor: User, assessment: Assessment) -> list[Finding]:
@@ -437,6 +445,7 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
     model = assessment_model(assessment)
     snapshot = result_to_dict(result)
     snapshot["model"] = {"key": model.key, "version": model.version}
+    snapshot["evidence_files"] = evidence_manifest(assessment)
     assessment.result_snapshot = snapshot
     assessment.validated_at = utcnow()
     assessment.validated_by_id = actor.id
@@ -449,6 +458,7 @@ def validate(actor: User, assessment: Assessment) -> list[Finding]:
         maturity_level=result.maturity_level,
         score=assessment.score,
     )
+    notices.assessment_validated(actor, assessment)
     return findings
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Select, select, update
 from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
+from app.services.notifications import events as notices
 from app.services.visibility import MANAGERS, can_view_line_of, restrict_to_visible
 from assessments.outcomes import ScoreChange, area_score_change
 from assessments.prioritisation import (
@@ -253,6 +254,7 @@ def save_item(
     _check(data)
     creating = item is None
     before: dict[str, Any] = {}
+    old_owner_id = None if item is None else item.owner_id
     if item is None:
         item = ImprovementItem(status=ItemStatus.PROPOSED, theme_id=theme_id)
         db.session.add(item)
@@ -294,6 +296,8 @@ def save_item(
         new=_state(item),
         label=item.title,
     )
+    if item.owner_id is not None and item.owner_id != old_owner_id:
+        notices.item_assigned(actor, item)
     return item
 
 
@@ -429,6 +433,7 @@ def change_status(
         new={"status": new.value, "reason": item.status_reason},
         label=item.title,
     )
+    notices.item_status_changed(actor, item)
     return item
 
 

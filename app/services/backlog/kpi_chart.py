@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from app.services.backlog.quickwins import KpiView
 from app.services.reports.charts import font_families
 from assessments.charts import chart_style
@@ -26,6 +23,9 @@ def before_after_svg(views: list[KpiView], labels: dict[str, str]) -> str:
 
 
 def _draw(views: list[KpiView], labels: dict[str, str]) -> str:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # only where a chart is drawn
+    from matplotlib.figure import Figure
+
     count = max(len(views), 1)
     figure = Figure(figsize=(7, 2.6 * count), layout="constrained")
     FigureCanvasAgg(figure)

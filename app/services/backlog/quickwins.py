@@ -3,6 +3,7 @@ progress and status per KPI, the before/after chart and the closing review."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +21,15 @@ from app.services.backlog.items import can_view_item
 from app.services.errors import ServiceError
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from app.services.visibility import MANAGERS, restrict_to_visible
+from assessments.benefits import (
+    Benefit,
+    BenefitTotals,
+    BenefitUnit,
+    monthly_value,
+    payback_months,
+    roi,
+    total_benefits,
+)
 from assessments.kpi import Direction, KpiStatus, check_kpi, kpi_progress, kpi_status
 from assessments.prioritisation import ItemStatus
 from models import (
@@ -435,6 +445,85 @@ def close_project(
         new=snapshot(project, ("closed_on", "achieved", "benefit_text", "lessons_learned")),
         label=project.item.title,
     )
+
+
+# -------------------------------------------------------------------------- benefit
+
+BENEFIT_FIELDS = (
+    "benefit_unit", "benefit_per_month", "benefit_hourly_cost", "benefit_one_off_cost",
+)  # fmt: skip
+
+
+def benefit_of(project: QuickWinProject) -> Benefit | None:
+    """The project's structured benefit, or None before the PMO entered it."""
+    if project.benefit_unit is None or project.benefit_per_month is None:
+        return None
+    return Benefit(
+        saved_per_month=project.benefit_per_month,
+        unit=project.benefit_unit,
+        one_off_cost=project.benefit_one_off_cost or 0.0,
+        hourly_cost=project.benefit_hourly_cost,
+    )
+
+
+@dataclass(frozen=True)
+class BenefitView:
+    benefit: Benefit
+    monthly_value: float | None
+    payback_months: float | None
+    roi: float | None
+
+
+def benefit_view(project: QuickWinProject) -> BenefitView | None:
+    benefit = benefit_of(project)
+    if benefit is None:
+        return None
+    return BenefitView(benefit, monthly_value(benefit), payback_months(benefit), roi(benefit))
+
+
+def set_benefit(
+    actor: User,
+    project: QuickWinProject,
+    *,
+    unit: BenefitUnit,
+    saved_per_month: float,
+    one_off_cost: float,
+    hourly_cost: float | None = None,
+) -> None:
+    """Record what the project saves each month (money or hours) and what it cost once;
+    the payback and ROI follow (assessments.benefits). Audited."""
+    saved = _number(saved_per_month, "saved_per_month", _("Saved per month"))
+    cost = _number(one_off_cost, "one_off_cost", _("One-off cost (yuan)"))
+    rate = (
+        None
+        if hourly_cost is None
+        else _number(hourly_cost, "hourly_cost", _("Cost of an hour (yuan)"))
+    )
+    if saved < 0:
+        raise ServiceError(_("Enter what is saved, 0 or more."), "saved_per_month")
+    if cost < 0:
+        raise ServiceError(_("A cost is 0 or more."), "one_off_cost")
+    if rate is not None and rate < 0:
+        raise ServiceError(_("A cost is 0 or more."), "hourly_cost")
+    before = snapshot(project, BENEFIT_FIELDS)
+    project.benefit_unit, project.benefit_per_month = unit, saved
+    project.benefit_one_off_cost = cost
+    project.benefit_hourly_cost = rate if unit is BenefitUnit.HOURS else None
+    project.version += 1
+    db.session.flush()
+    record_change(
+        actor,
+        "update",
+        project,
+        old=before,
+        new=snapshot(project, BENEFIT_FIELDS),
+        label=project.item.title,
+    )
+
+
+def company_benefits(projects: Iterable[QuickWinProject]) -> BenefitTotals:
+    """The sums of the company report: every project with a benefit entered."""
+    return total_benefits(b for b in (benefit_of(p) for p in projects) if b is not None)
 
 
 def showcase() -> Select[QuickWinProject]:

@@ -18,6 +18,7 @@ from app.services.audit import record_change, snapshot
 from app.services.backlog.items import ACTION_LABELS, ItemInput, change_status, save_item
 from app.services.backlog.quickwins import KpiView, project_views
 from app.services.errors import ServiceError
+from app.services.notifications import events as notices
 from app.services.outcomes.scorecard import Cell, missed_kpis
 from app.services.reports.exports import ReportTable
 from app.services.tabular_export import safe_cell
@@ -52,6 +53,7 @@ def create_review(
         new=snapshot(review, ("kind", "held_on", "attendees")),
         label=f"{kind.value} {held_on.isoformat()}",
     )
+    notices.review_scheduled(actor, review)
     return review
 
 
@@ -193,6 +195,7 @@ def decide(actor: User, review: Review, decisions: Sequence[DecisionInput]) -> i
             )
         )
     db.session.flush()
+    notices.minutes_ready(actor, review)
     return len(decisions)
 
 

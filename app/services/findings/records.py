@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from app.extensions import db
 from app.params import MAX_ID, query_int
@@ -21,6 +21,8 @@ from models import (
     Finding,
     FindingSource,
     Frequency,
+    SatisfactionAnswer,
+    SatisfactionResponse,
     SurveyResponse,
     User,
 )
@@ -101,7 +103,12 @@ def filtered_findings(user: User, filters: FindingFilter) -> Select[Finding]:
         answers = select(SurveyResponse.finding_id).where(
             SurveyResponse.survey_id == filters.survey_id
         )
-        stmt = stmt.where(Finding.id.in_(answers))
+        free_text = (
+            select(SatisfactionAnswer.finding_id)
+            .join(SatisfactionAnswer.response)
+            .where(SatisfactionResponse.survey_id == filters.survey_id)
+        )
+        stmt = stmt.where(or_(Finding.id.in_(answers), Finding.id.in_(free_text)))
     if filters.q:
         stmt = stmt.where(Finding.text.icontains(filters.q, autoescape=True))
     return stmt

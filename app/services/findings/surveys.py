@@ -19,6 +19,7 @@ from app.extensions import db
 from app.services.audit import record_change, snapshot
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import MAX_TEXT, check_severity
+from assessments.satisfaction import is_month_period
 from models import (
     BusinessLine,
     Cycle,
@@ -26,13 +27,16 @@ from models import (
     FindingSource,
     Frequency,
     Survey,
+    SurveyKind,
     SurveyResponse,
     SurveyStatus,
     User,
 )
 from models.survey import DEFAULT_CATEGORIES
 
-SURVEY_FIELDS = ("title", "introduction", "cycle_id", "closes_on", "anonymous", "categories")
+SURVEY_FIELDS = (
+    "title", "introduction", "kind", "period", "cycle_id", "closes_on", "anonymous", "categories",
+)  # fmt: skip
 MAX_CATEGORIES = 20
 MAX_CATEGORY = 40
 
@@ -78,8 +82,17 @@ def save_survey(
     anonymous: bool,
     categories: Sequence[str],
     version: int | None = None,
+    kind: SurveyKind = SurveyKind.PAIN_POINTS,
+    period: str | None = None,
 ) -> Survey:
-    """Create (``survey`` None) or edit a survey; the public link never changes."""
+    """Create (``survey`` None) or edit a survey; the public link never changes, nor the
+    kind. A satisfaction survey needs the month (``YYYY-MM``) its answers are measured for."""
+    kind = survey.kind if survey is not None else kind
+    period = (period or "").strip() or None
+    if kind is SurveyKind.SATISFACTION and (period is None or not is_month_period(period)):
+        raise ServiceError(_("Give the month the answers measure, as YYYY-MM."), "period")
+    if kind is not SurveyKind.SATISFACTION:
+        period = None
     categories = list(categories) or list(DEFAULT_CATEGORIES)
     if len(categories) > MAX_CATEGORIES or any(len(c) > MAX_CATEGORY for c in categories):
         raise ServiceError(
@@ -115,6 +128,7 @@ def save_survey(
             )
         survey.version += 1
     survey.title = title.strip()
+    survey.kind, survey.period = kind, period
     survey.introduction = introduction.strip()
     survey.cycle_id = cycle_id
     survey.closes_on = closes_on
@@ -156,6 +170,8 @@ def answer_survey(
     survey: Survey, answer: Answer, *, respondent: User | None, today: date
 ) -> Finding:
     """Store one answer as a finding; refused when the survey is closed."""
+    if survey.kind is not SurveyKind.PAIN_POINTS:
+        raise ServiceError(_("This survey asks its own questions."))
     if not survey.accepts_answers(today):
         raise ServiceError(_("This survey is closed and no longer takes answers."))
     text = answer.text.strip()

@@ -12,7 +12,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
@@ -22,8 +22,6 @@ from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
-from assessments.area_profiles import area_profiles
-from assessments.clustering import ThemeModel, assign_to_themes, cluster_texts
 from models import (
     ClusteringRun,
     Cycle,
@@ -35,6 +33,12 @@ from models import (
     User,
 )
 from models.base import utcnow
+
+if TYPE_CHECKING:
+    from assessments.clustering import ThemeModel
+
+# The clustering (scikit-learn, SciPy, rjieba) is imported by the functions that cluster: it
+# costs seconds of start-up that a web process, which mostly never clusters, should not pay.
 
 MAX_K = 30
 MAX_QUOTES = 5
@@ -125,6 +129,9 @@ def _run_findings(run: ClusteringRun) -> list[tuple[int, str, int, int | None]]:
 
 def execute_run(run_id: int) -> None:
     """Cluster the run's findings and store themes and assignments; commits as it goes."""
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts
+
     run = db.session.get(ClusteringRun, run_id)
     if run is None:
         return
@@ -316,6 +323,9 @@ def split_theme(actor: User, theme: Theme, parts: int = 2) -> list[Theme]:
 
     The theme keeps the largest sub-theme (so backlog items linked to it stay linked) and
     new themes of the same run take the others; returns them all, largest first."""
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts
+
     if not 2 <= parts <= MAX_SPLIT:
         raise ServiceError(_("Split into 2 to %(max)s themes.", max=MAX_SPLIT), "parts")
     members = db.session.execute(
@@ -389,6 +399,9 @@ def latest_run() -> ClusteringRun | None:
 
 
 def _state_of(run: ClusteringRun) -> ThemeModel | None:
+    from assessments.area_profiles import area_profiles
+    from assessments.clustering import cluster_texts
+
     with _STATE_LOCK:
         state = _STATES.get(run.id)
     if state is not None:
@@ -437,6 +450,8 @@ def unassigned_findings(run: ClusteringRun) -> list[Finding]:
 
 def assign_new_findings(actor: User, run: ClusteringRun) -> int:
     """Put each new finding into the nearest theme of ``run`` without re-clustering."""
+    from assessments.clustering import assign_to_themes
+
     findings = unassigned_findings(run)
     if not findings:
         return 0

@@ -19,19 +19,20 @@ from __future__ import annotations
 import functools
 import io
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
+from app.caching import RecentCache
 from app.services.reports.build import Report
 from assessments.charts import OKABE_ITO, chart_style, cjk_font_family
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# matplotlib is imported where a chart is drawn (about a second of process start otherwise).
 
 CHART_NAMES = ("levels", "trend", "heatmap", "themes", "flow", "quickwins")
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -41,9 +42,7 @@ _LINE_STYLES = ("-", "--", ":", "-.")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 _HATCHES = ("", "//", "..")
 _GREY = "#BBBBBB"
-_CACHE_SIZE = 256
-_cache: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache: RecentCache[tuple[object, ...], bytes] = RecentCache(256)
 
 
 # ----------------------------------------------------------------------------- fonts
@@ -53,6 +52,8 @@ _cache_lock = threading.Lock()
 def cjk_font() -> tuple[str, int] | None:
     """(file, face index) of the regular face of the CJK font used for every chart and PDF;
     registers the installed CJK font files with matplotlib when its cache lacks them."""
+    from matplotlib import font_manager
+
     family = cjk_font_family()
     if family is None:
         for folder in FONT_DIRS:
@@ -73,6 +74,8 @@ def cjk_font() -> tuple[str, int] | None:
 
 
 def _weight(weight: int | str) -> int:
+    from matplotlib import font_manager
+
     return weight if isinstance(weight, int) else font_manager.weight_dict.get(weight, 400)
 
 
@@ -86,21 +89,11 @@ def font_families() -> list[str]:
 
 def cached_chart(key: tuple[object, ...], draw: Callable[[], bytes]) -> bytes:
     """The bytes for ``key``, drawn once; the oldest charts leave the cache first."""
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    data = draw()
-    with _cache_lock:
-        _cache[key] = data
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return data
+    return _cache.get(key, draw)
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def render(name: str, report: Report, fmt: str) -> bytes:
@@ -117,6 +110,8 @@ def render(name: str, report: Report, fmt: str) -> bytes:
             "axes.spines.right": False,
         }
     ):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         figure = builder(report)
         FigureCanvasAgg(figure)
         buffer = io.BytesIO()
@@ -129,7 +124,16 @@ def render(name: str, report: Report, fmt: str) -> bytes:
 
 
 def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=(width, max(height, 2.2)), layout="constrained")
+
+
+def _patch(**style: object) -> object:
+    """A legend entry (a filled rectangle) of ``style``."""
+    from matplotlib.patches import Patch
+
+    return Patch(**style)  # type: ignore[arg-type]
 
 
 def _empty(figure: Figure, message: str) -> Figure:
@@ -169,9 +173,9 @@ def _levels(report: Report) -> Figure:
         else ""
     )
     handles = [
-        Patch(color=OKABE_ITO[0], label=_("Target met")),
-        Patch(color=OKABE_ITO[3], label=_("Below target")),
-        Patch(facecolor="white", edgecolor="#555555", hatch="//", label=_("Not validated yet")),
+        _patch(color=OKABE_ITO[0], label=_("Target met")),
+        _patch(color=OKABE_ITO[3], label=_("Below target")),
+        _patch(facecolor="white", edgecolor="#555555", hatch="//", label=_("Not validated yet")),
     ]
     axes.legend(
         handles=[*handles, *axes.get_legend_handles_labels()[0]],
@@ -323,8 +327,8 @@ def _quickwins(report: Report) -> Figure:
         _("Quick-win KPIs: %(share)s achieved", share=shown) if shown else _("Quick-win KPIs")
     )
     handles = [
-        Patch(color=OKABE_ITO[2], label=_("Achieved")),
-        Patch(color=OKABE_ITO[1], label=_("Not achieved yet")),
+        _patch(color=OKABE_ITO[2], label=_("Achieved")),
+        _patch(color=OKABE_ITO[1], label=_("Not achieved yet")),
         *axes.get_legend_handles_labels()[0],
     ]
     axes.legend(handles=handles, fontsize=7, frameon=False, loc="lower right")

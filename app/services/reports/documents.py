@@ -1,16 +1,22 @@
 """Putting a report together for a page or a file: its title and summary, its charts (drawn
-once per change of the data), and its PDF and Excel files."""
+once per change of the data), and its PDF and Excel files.
+
+Reports, charts and PDF files are cached per process under the data fingerprint
+(``build.data_fingerprint``: one query of counts and latest change times, which covers the
+reader's scope and the filters). Every process asks the database for the fingerprint, so
+several stateless web processes never serve data another one has changed: a change anywhere
+gives a new fingerprint, and the next request builds afresh.
+"""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
-from flask_babel import format_date, format_percent, ngettext
+from flask_babel import format_date, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
+from app.caching import RecentCache
 from app.services.reports.build import (
     LineOption,
     Report,
@@ -19,8 +25,8 @@ from app.services.reports.build import (
     data_fingerprint,
 )
 from app.services.reports.charts import cached_chart, chart_names_with_data, clear_cache, render
-from app.services.reports.exports import report_xlsx
-from app.services.reports.pdf import report_pdf
+from app.services.reports.exports import ReportTable, report_tables, report_xlsx
+from assessments.benefits import BenefitTotals
 from models import User
 from models.base import utcnow
 
@@ -34,24 +40,38 @@ class Document:
     filename: str
 
 
-_REPORTS: OrderedDict[str, Report] = OrderedDict()
-_REPORTS_SIZE = 16
-_reports_lock = threading.Lock()
+@dataclass
+class _Built:
+    report: Report
+    #: The report's tables per language (their titles and headers are translated).
+    tables: dict[str, list[ReportTable]] = field(default_factory=dict)
 
 
-def _report_for_charts(user: User, filters: ReportFilters, stamp: str) -> Report:
-    """The report behind a page's charts, built once for the six chart requests that follow
-    the page; ``stamp`` (the data fingerprint, which covers the user's scope and the filters)
-    keys it, so a change of the data builds it again."""
-    with _reports_lock:
-        if stamp in _REPORTS:
-            return _REPORTS[stamp]
-    report = build_report(user, filters)
-    with _reports_lock:
-        _REPORTS[stamp] = report
-        while len(_REPORTS) > _REPORTS_SIZE:
-            _REPORTS.popitem(last=False)
-    return report
+#: Reports differ by scope and filters: one per director, a few per reader of every line.
+_reports: RecentCache[str, _Built] = RecentCache(64)
+_pdfs: RecentCache[tuple[object, ...], bytes] = RecentCache(16)
+
+
+def _report_for(user: User, filters: ReportFilters, stamp: str) -> _Built:
+    """The report of ``stamp`` (the data fingerprint, which covers the user's scope and the
+    filters), built once per change of the data."""
+    return _reports.get(stamp, lambda: _Built(build_report(user, filters)))
+
+
+def current_report(user: User, filters: ReportFilters) -> Report:
+    """The report for a file: built only when the data changed since the last request with
+    the same scope and filters (one query to know)."""
+    return _report_for(user, filters, data_fingerprint(user, filters)).report
+
+
+def current_page(
+    user: User, filters: ReportFilters, locale: str
+) -> tuple[Report, list[ReportTable]]:
+    """The report and its tables in ``locale`` for a page, made once per change of the data."""
+    built = _report_for(user, filters, data_fingerprint(user, filters))
+    if locale not in built.tables:
+        built.tables[locale] = report_tables(built.report)
+    return built.report, built.tables[locale]
 
 
 def chart_bytes(user: User, filters: ReportFilters, name: str, fmt: str, locale: str) -> bytes:
@@ -59,7 +79,7 @@ def chart_bytes(user: User, filters: ReportFilters, name: str, fmt: str, locale:
     stamp = data_fingerprint(user, filters)
     return cached_chart(
         (name, fmt, locale, stamp),
-        lambda: render(name, _report_for_charts(user, filters, stamp), fmt),
+        lambda: render(name, _report_for(user, filters, stamp).report, fmt),
     )
 
 
@@ -106,7 +126,33 @@ def summary_lines(report: Report) -> tuple[str, ...]:
         lines.append(
             _("Quick-win KPIs achieved: %(share)s.", share=format_percent(share, "#,##0%"))
         )
+    lines.extend(benefit_lines(report.quick_wins.benefits))
     return tuple(lines)
+
+
+def benefit_lines(totals: BenefitTotals | None) -> list[str]:
+    """The quick wins' benefits summed: savings per month, one-off cost, payback, ROI."""
+    if totals is None:
+        return []
+    lines = [
+        ngettext(
+            "Benefits of %(num)s quick win: %(money)s yuan and %(hours)s hours saved per month, "
+            "for a one-off cost of %(cost)s yuan.",
+            "Benefits of %(num)s quick wins: %(money)s yuan and %(hours)s hours saved per month, "
+            "for a one-off cost of %(cost)s yuan.",
+            totals.projects,
+            money=format_decimal(round(totals.money_per_month)),
+            hours=format_decimal(round(totals.hours_per_month)),
+            cost=format_decimal(round(totals.one_off_cost)),
+        )
+    ]
+    if totals.payback_months is not None:
+        lines.append(
+            _("Payback: %(months)s months.", months=format_decimal(round(totals.payback_months, 1)))
+        )
+    if totals.roi is not None:
+        lines.append(_("ROI over 12 months: %(roi)s.", roi=format_percent(totals.roi, "#,##0%")))
+    return lines
 
 
 def describe(report: Report, line: LineOption | None) -> Document:
@@ -127,12 +173,19 @@ def describe(report: Report, line: LineOption | None) -> Document:
 def pdf_file(
     user: User, filters: ReportFilters, report: Report, doc: Document, locale: str
 ) -> bytes:
-    return report_pdf(
-        report,
-        title=doc.title,
-        subtitle=doc.subtitle,
-        summary=doc.summary,
-        charts=report_pngs(user, filters, report, locale),
+    """The report as PDF, made once per change of the data, language and day (the date is in
+    every page's header)."""
+    from app.services.reports.pdf import report_pdf  # fpdf only in processes that export
+
+    return _pdfs.get(
+        (data_fingerprint(user, filters), locale, doc),
+        lambda: report_pdf(
+            report,
+            title=doc.title,
+            subtitle=doc.subtitle,
+            summary=doc.summary,
+            charts=report_pngs(user, filters, report, locale),
+        ),
     )
 
 
@@ -143,7 +196,7 @@ def xlsx_file(
 
 
 def clear_caches() -> None:
-    """Forget every drawn chart and built report (tests and benchmarks)."""
+    """Forget every drawn chart, built report and PDF (tests and benchmarks)."""
     clear_cache()
-    with _reports_lock:
-        _REPORTS.clear()
+    _reports.clear()
+    _pdfs.clear()

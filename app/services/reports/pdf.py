@@ -2,19 +2,26 @@
 report's title, cycle and date in the header and the page number in the footer.
 
 The CJK font is the one the charts use (``charts.cjk_font``), embedded as a subset;
-fpdf2 reads the face out of Debian's Noto CJK ``.ttc`` collection directly.
+fpdf2 reads the face out of Debian's Noto CJK ``.ttc`` collection directly. The collection is
+19.5 MB: its character map and widths are read once per process (:func:`_loaded_font`), and
+each document gets a copy of that font with its own glyph subset and its own lazily opened
+file, which fpdf2 subsets and closes when it writes the document.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
+import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from PIL import Image
 
 from app.services.reports.build import Report
@@ -95,13 +102,45 @@ def _image(pdf: FPDF, png: bytes) -> None:
     pdf.image(io.BytesIO(png), x=Align.C, w=width, h=height)
 
 
+_font_lock = threading.Lock()
+
+
+@functools.cache
+def _loaded_font(path: str, index: int) -> TTFFont:
+    """The font as fpdf2 reads it (character map, widths, metrics): about a second of work on
+    the CJK collection, done once per process. Never written to: documents use copies."""
+    with _font_lock:
+        reader = FPDF()
+        reader.add_font(FONT, fname=path, collection_font_number=index)
+        font = cast(TTFFont, reader.fonts[FONT])  # a font file, not a PDF core font
+        font.close()  # documents open the file themselves
+        return font
+
+
+def _add_cjk_font(pdf: FPDF, path: str, index: int) -> None:
+    """Give ``pdf`` the CJK font: a copy of the loaded one with its own glyph subset, widths
+    and file handle (fpdf2 subsets the handle's tables in place when it writes the PDF)."""
+    loaded = _loaded_font(path, index)
+    if loaded.color_font is not None:  # a colour font refers to its reader: load it afresh
+        pdf.add_font(FONT, fname=path, collection_font_number=index)
+        return
+    font = copy.copy(loaded)
+    font.ttfont = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=index, lazy=True)
+    font.cw = copy.copy(loaded.cw)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None  # fpdf2 makes it on demand
+    font.subset = SubsetMap(font)
+    pdf.fonts[FONT] = font
+
+
 def _new_document(title: str, subtitle: str) -> _Document:
     font = cjk_font()
     if font is None:
         raise NoFont("no CJK font is installed (Debian: apt-get install fonts-noto-cjk)")
     path, index = font
     pdf = _Document(title, subtitle, _("Page %(page)s of %(pages)s", page="{page}", pages="{nb}"))
-    pdf.add_font(FONT, fname=path, collection_font_number=index)
+    _add_cjk_font(pdf, path, index)
     pdf.set_title(title)
     pdf.set_creator("Ladder")
     pdf.set_auto_page_break(auto=True, margin=16)

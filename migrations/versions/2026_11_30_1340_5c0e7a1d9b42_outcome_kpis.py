@@ -4,8 +4,8 @@ The built-in KPIs (on-time rate, budget deviation, satisfaction) live in code; a
 its KPI by key.
 
 Revision ID: 5c0e7a1d9b42
-Revises: 5c0a3e9d1f27
-Create Date: 2026-11-30 13:20:00
+Revises: 7e21b4c9a0d3
+Create Date: 2026-11-30 13:40:00
 
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c0e7a1d9b42"
-down_revision = "5c0a3e9d1f27"
+down_revision = "7e21b4c9a0d3"
 branch_labels = None
 depends_on = None
 

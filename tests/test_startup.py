@@ -1,0 +1,68 @@
+"""A process starts quickly: creating the app imports none of the heavy libraries, which are
+imported where they are used (issue 14: a gunicorn worker or ``ladder --help`` under 1 s)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("sklearn", "scipy", "matplotlib", "fpdf", "openpyxl", "rjieba", "PIL", "numpy")
+
+CHECK = """
+import json, sys
+from app import create_app
+create_app()
+print(json.dumps(sorted(m for m in HEAVY if m in sys.modules)))
+"""
+
+
+def test_creating_the_app_imports_no_heavy_library(tmp_path):
+    env = {
+        **os.environ,
+        "LADDER_SECRET_KEY": "s" * 32,
+        "LADDER_INSTANCE_PATH": str(tmp_path),
+        "LADDER_DATABASE_URL": f"sqlite:///{tmp_path}/start.db",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{CHECK}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_ladder_help_lists_the_commands_without_them(tmp_path):
+    env = {**os.environ, "LADDER_SECRET_KEY": "s" * 32, "LADDER_INSTANCE_PATH": str(tmp_path)}
+    probe = (
+        "import sys\n"
+        "sys.argv = ['ladder', '--help']\n"
+        "from app.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert "cluster" in result.stdout
+    assert "HEAVY []" in result.stdout
+
+
+def test_gunicorn_loads_the_app_once_and_rarely_recycles_workers():
+    settings: dict[str, object] = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(encoding="utf-8"), settings)  # noqa: S102
+    assert settings["preload_app"] is True
+    assert int(settings["max_requests"]) >= 100_000  # type: ignore[call-overload]
