@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from models import Role
+from tests.redis_support import reachable_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,12 +75,7 @@ def test_readiness_fails_cleanly_when_the_database_is_unreachable(make_app):
 @pytest.fixture
 def redis_url():
     url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_timeout=2).ping()
-    except redis.ConnectionError as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis is not reachable: {error}")
-        pytest.skip(f"Redis is not reachable: {error}")
+    reachable_redis(url)
     yield url
     redis.Redis.from_url(url).flushdb()
 

@@ -40,6 +40,7 @@ from models import (
     ThemeModelState,
     User,
 )
+from tests.redis_support import reachable_redis
 from tests.test_themes import labelled_rows
 from tests.test_worker_kill import free_port, wait_ready
 
@@ -48,19 +49,10 @@ REDIS_URL = "redis://127.0.0.1:6379/11"
 HEARTBEAT_TIMEOUT = 2
 
 
-def _redis_or_skip() -> None:
-    try:
-        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except OSError as error:  # pragma: no cover - the CI has Redis
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis is not reachable: {error}")
-        pytest.skip(f"Redis is not reachable: {error}")
-
-
 @pytest.fixture
 def queue() -> Iterator[str]:
     """A queue name of this test's own; its keys are removed afterwards."""
-    _redis_or_skip()
+    reachable_redis(REDIS_URL)
     name = f"ladder-test-{uuid.uuid4().hex[:10]}"
     yield name
     redis = Redis.from_url(REDIS_URL)

@@ -7,13 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from redis import Redis
 
 from app.extensions import db
 from app.services import periodic
 from app.services.periodic import register_periodic, run_due
 from app.services.scheduled import register_builtin_tasks
 from tests.conftest import make_test_app
+from tests.redis_support import reachable_redis
 
 
 @pytest.fixture
@@ -26,12 +26,7 @@ def plain_app(tmp_path):
 
 @pytest.fixture
 def redis():
-    client = Redis.from_url("redis://127.0.0.1:6379/11", socket_connect_timeout=2)
-    try:
-        client.ping()
-    except OSError as error:
-        pytest.skip(f"Redis is not reachable: {error}")
-    return client
+    return reachable_redis("redis://127.0.0.1:6379/11")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pytest
 import yaml
 
 from assessments.taxonomy import MODEL_PATH, load_model, problems
@@ -80,7 +79,6 @@ def test_near_duplicates_are_found() -> None:
     assert SIMILARITY_LIMIT < 1
 
 
-@pytest.mark.skipif(not MODEL_PATH.exists(), reason="model not trained")
 def test_shipped_model_knows_problems_in_both_languages() -> None:
     model = load_model()
     assert model is not None
