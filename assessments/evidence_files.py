@@ -35,7 +35,7 @@ from typing import Any, Literal
 from defusedxml import ElementTree
 
 from assessments.text_rules import first_control_character
-from assessments.xlsx_guard import has_dtd
+from assessments.xlsx_guard import BROKEN_ZIP, has_dtd
 
 __all__ = [
     "EXTENSIONS",
@@ -256,7 +256,7 @@ def _office_refusal(
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 return EvidenceRefusal("office_macros")
             declared = _declared_types(archive) if "[Content_Types].xml" in names else {}
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError):
+    except (*BROKEN_ZIP, ValueError):
         return EvidenceRefusal("zip_broken")
     except ElementTree.ParseError:
         return EvidenceRefusal("zip_broken")

@@ -37,7 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessments.maturity_model.model import RATING_SCALE, Text
 from assessments.text_rules import describe_character, first_control_character
-from assessments.xlsx_guard import scan_workbook
+from assessments.xlsx_guard import BROKEN_ZIP, scan_workbook
 
 __all__ = [
     "COLUMNS",
@@ -352,7 +352,7 @@ def _check_archive(data: bytes, limits: ImportLimits) -> Problem | None:
                     row=FIRST_DATA_ROW + limits.max_rows_per_sheet,
                     params={"max": limits.max_rows_per_sheet},
                 )
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+    except BROKEN_ZIP:
         return Problem("not_excel")
     return None
 

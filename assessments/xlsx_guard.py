@@ -21,6 +21,9 @@ from defusedxml import ElementTree
 
 __all__ = ["Finding", "has_dtd", "scan_workbook"]
 
+#: What reading a broken or hostile zip can raise: a bad archive, a truncated one, an
+#: encrypted entry (RuntimeError), an unsupported compression method (NotImplementedError).
+BROKEN_ZIP = (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError)
 _CHUNK = 64 * 1024
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _XML_PARTS = (".xml", ".rels", ".vml")

@@ -33,7 +33,7 @@ from typing import IO, Any, cast
 from flask_babel import gettext as _
 
 from assessments.text_rules import describe_character, first_control_character
-from assessments.xlsx_guard import scan_workbook
+from assessments.xlsx_guard import BROKEN_ZIP, scan_workbook
 
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024  # refuse zip bombs before openpyxl opens them
 MAX_IMPORT_ROWS = 50_000  # findings, KPI measurements (shared/DOMAIN.md)
@@ -176,7 +176,7 @@ def _check_parts(stream: IO[bytes], max_rows: int) -> None:
             found = (
                 None if unpacked > MAX_XLSX_UNCOMPRESSED else scan_workbook(archive, max_rows + 1)
             )
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+    except (*BROKEN_ZIP, ValueError):
         return  # openpyxl will say it is not a workbook
     if unpacked > MAX_XLSX_UNCOMPRESSED:
         raise TableError(_("The Excel file is too large once unpacked."))
