@@ -119,11 +119,14 @@ def _queue_bot_posts(
             (WebhookChannel.business_line_id.is_(None))
             | (WebhookChannel.business_line_id == business_line_id)
         )
-    locale = current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")
-    for channel in db.session.scalars(stmt):
-        subject, body = _text_for(locale, kind, params)
-        if link:
-            body = f"{body}\n{absolute_link(link)}".strip()
+    channels = db.session.scalars(stmt).all()
+    if not channels:
+        return
+    # Group bots read the app's default language; the text is the same for every bot.
+    subject, body = _text_for(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN"), kind, params)
+    if link:
+        body = f"{body}\n{absolute_link(link)}".strip()
+    for channel in channels:
         db.session.add(
             Delivery(channel=channel.vendor, webhook=channel, subject=subject[:300], body=body)
         )
