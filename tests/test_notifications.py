@@ -9,6 +9,7 @@ import hmac
 import time
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -383,3 +384,16 @@ def test_the_pmo_hears_when_their_clustering_run_is_done(app, make_user, make_bu
     assert done.params["k"] == 2
     assert done.link == f"/themes/runs/{run_id}"
     assert _notices(app, other_pmo.id, NotificationKind.CLUSTERING_DONE) == []
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_remind_keeps_to_one_digest_a_day_whatever_the_company_time_zone(
+    app, make_user, make_business_line, monkeypatch, zone
+):
+    """UTC+14 and UTC-11: the local day differs from the UTC day for much of every day."""
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_TIMEZONE", zone)
+    _pmo, director, *_rest = _world(app, make_user, make_business_line)
+    runner = app.test_cli_runner()
+    for _run in range(2):
+        assert runner.invoke(args=["remind"]).exit_code == 0
+    assert len(_notices(app, director.id, NotificationKind.DIGEST)) == 1

@@ -12,7 +12,6 @@ def remind_command() -> None:
     """Write today's reminders and each person's digest of what is due (assessments to fill
     or review, overdue backlog items, KPI measurements), then send the mail. Safe to run more
     than once a day: a person gets one digest a day."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from flask import current_app
@@ -22,9 +21,7 @@ def remind_command() -> None:
     from app.services.notifications.sending import send_due
     from models.base import utcnow
 
-    now = utcnow()
-    local_today = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-    report = remind(local_today, now)
+    report = remind(utcnow(), ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     db.session.commit()
     sent, failed = send_due()
     click.echo(

@@ -33,7 +33,7 @@ def daily_remind() -> None:
     from app.services.notifications.sending import send_due
 
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    remind(datetime.now(zone).date(), utcnow())
+    remind(utcnow(), zone)
     db.session.commit()
     send_due()
 

@@ -9,7 +9,7 @@ keep the digest on). Run twice on the same day, it writes nothing new.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -146,10 +146,16 @@ def _lines(due: Due) -> list[str]:
     return lines
 
 
-def remind(today: date, now: datetime) -> RemindReport:
-    """Write today's reminders and digests; the caller commits."""
+def remind(now: datetime, zone: tzinfo) -> RemindReport:
+    """Write today's reminders and digests; the caller commits.
+
+    "Today" is the date in the company's time zone (``zone``), and so is the midnight that
+    starts it: a run just after local midnight, while UTC is still on yesterday, starts a
+    new day and a second run the same local day writes nothing new.
+    """
     report = RemindReport()
-    start_of_day = datetime.combine(today, time.min, tzinfo=now.tzinfo)
+    today = now.astimezone(zone).date()
+    start_of_day = datetime.combine(today, time.min, tzinfo=zone).astimezone(UTC)
     assessments = _open_assessments()
     people = db.session.scalars(
         select(User).where(User.active.is_(True)).options(selectinload(User.business_lines))
