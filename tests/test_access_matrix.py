@@ -273,7 +273,7 @@ EXPECTED: dict[str, Rule] = {
     "api.trend": rule(ADMIN, PMO, LEAD, DIR, line=True),  # ?business_line= line A
     "api.backlog": rule_of(SIGNED),
     "api.quick_wins": rule_of(SIGNED),
-    "api.clustering_run": rule_of(READERS),
+    "api.clustering_run": rule_of(MANAGERS),  # and the themes:run scope
     "api.start_clustering_run": rule_of(MANAGERS),  # and the themes:run scope
 }
 

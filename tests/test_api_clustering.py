@@ -113,14 +113,17 @@ def test_without_the_scope_403_and_directors_403(app, client, make_user, pain_po
         assert db.session.query(ClusteringRun).count() == 0
 
 
-def test_reading_a_run_needs_no_scope_but_a_reader(app, client, make_user, pain_points):  # noqa: F811
-    response = client.post(URL, json={"source": "survey", "k": 3}, headers=token(app, make_user()))
+def test_reading_a_run_needs_the_themes_run_scope(app, client, make_user, pain_points):  # noqa: F811
+    pmo = make_user()
+    response = client.post(URL, json={"source": "survey", "k": 3}, headers=token(app, pmo))
     finish(app, response.json["id"])
     url = f"{URL}/{response.json['id']}"
-    leader = token(app, make_user(Role.LEADERSHIP), scopes=())
-    assert client.get(url, headers=leader).json["status"] == "done"
-    director = token(app, make_user(Role.DIRECTOR), scopes=())
-    assert client.get(url, headers=director).status_code == 403
+    assert client.get(url, headers=token(app, pmo)).json["status"] == "done"
+    read_only = client.get(url, headers=token(app, pmo, scopes=()))
+    assert read_only.status_code == 403
+    assert "themes:run" in read_only.json["error"]["message"]
+    for role in (Role.LEADERSHIP, Role.DIRECTOR):
+        assert client.get(url, headers=token(app, make_user(role), scopes=())).status_code == 403
 
 
 def test_an_unknown_run_is_a_404(app, client, make_user):

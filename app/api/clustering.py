@@ -1,7 +1,7 @@
 """Clustering runs over the API: start one (202, run by a job) and poll it.
 
-Starting one needs a token with the ``themes:run`` scope (PMO and admin accounts only);
-reading one, like the themes pages, is for PMO, admin and leadership tokens. The run is done
+Both starting and reading one need a token with the ``themes:run`` scope, which only PMO and
+admin accounts can hold: a run may still be a draft, which leadership does not see. The run is done
 by ``ladder worker`` when Redis is configured, else by a thread of the app.
 """
 
@@ -28,7 +28,7 @@ from app.services.findings.themes import (
     run_summary,
 )
 from app.services.jobs import fail_stale_jobs
-from app.services.visibility import MANAGERS, READERS
+from app.services.visibility import MANAGERS
 from models import ClusteringRun
 
 SCOPE = "themes:run"
@@ -87,7 +87,8 @@ def start_clustering_run() -> tuple[dict[str, Any], int]:
 
 
 @bp.route("/clustering-runs/<int:run_id>")
-@roles(*READERS)
+@roles(*MANAGERS)
+@require_scope(SCOPE)
 def clustering_run(run_id: int) -> dict[str, Any]:
     fail_stale_jobs()
     run = db.session.get(ClusteringRun, run_id) or abort(404)

@@ -353,12 +353,12 @@ def _clustering_runs() -> dict[str, Any]:
 def _clustering_run() -> dict[str, Any]:
     return {
         "get": {
-            "summary": "A clustering run's status and, once done, its themes.",
+            "summary": "A clustering run's status and, once done, its themes (scope themes:run).",
             "parameters": [{"name": "run_id", "in": "path", "required": True, "schema": _INT}],
             "responses": {
                 "200": _ok(_ref("ClusteringRun")),
                 "401": _UNAUTHORIZED,
-                "403": _error("An account that may not see themes (a director)."),
+                "403": _error(_THEMES_RUN),
                 "404": _error("No such run."),
             },
         }
