@@ -426,8 +426,13 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         notice_id = db.session.scalar(
             select(Notification.id).where(Notification.user_id == director.id).limit(1)
         )
-        tokens = {  # respondents have no API token
-            role: create_token(None, db.session.get(User, person.id), "matrix")[1]
+        tokens = {  # respondents have no API token; managers' tokens carry the write scopes
+            role: create_token(
+                None,
+                db.session.get(User, person.id),
+                "matrix",
+                ("kpi:write", "themes:run") if role in MANAGERS else (),
+            )[1]
             for role, person in people.items()
             if role != RESP
         }
