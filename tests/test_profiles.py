@@ -3,18 +3,21 @@ and planned capability levels side by side, with the profile gap."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.extensions import db
 from models import AuditEvent, CapabilityPlan, CapabilityTarget, Role
 from tests.assessment_helpers import REQM_SPECIFIC, open_assessment, rate, signed_in_client
 from tests.conftest import Person
+from tests.pdf_text import pdf_text
 
 
 @dataclass
@@ -104,3 +107,21 @@ def test_results_and_reports_show_actual_target_and_planned(world):
 def test_without_a_profile_the_results_say_so(world):
     html = world.client("director").get(f"/cycles/assessments/{world.assessment_id}/results").text
     assert 'id="no-profile"' in html
+
+
+def test_the_pdf_and_workbook_show_the_profiles_too(world):
+    profile = {"target-REQM": "2", "new_due": "2027-06-30", "new-REQM": "3"}
+    world.save(world.client("pmo"), **profile)
+    leadership = world.client("leadership")
+    workbook = load_workbook(io.BytesIO(leadership.get("/reports/company.xlsx").data))
+    sheet = workbook["目标画像：实际、目标与计划能力等级"]
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    (reqm,) = [r for r in rows if str(r[1]).startswith("REQM")]
+    assert reqm[0].startswith("研发中心")
+    assert reqm[2:4] == ("CL1", "CL2")
+    assert reqm[4].startswith("CL3")
+    assert reqm[5] == "REQM.GG2"
+    pdf = world.client("director").get(f"/reports/business-lines/{world.line_id}.pdf")
+    _pages, text = pdf_text(pdf.data)
+    assert "目标画像" in text
+    assert "CL3" in text

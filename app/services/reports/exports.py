@@ -13,10 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
+from app.i18n import current_locale_code
 from app.services.outcomes.kpis import kpi_name
 from app.services.reports.build import Report
+from app.services.reports.profiles import LineProfile, report_profiles
 from app.services.tabular_export import csv_bytes, fit_columns, safe_cell
 
 TABLE_KEYS = (
@@ -121,6 +124,7 @@ def report_tables(report: Report) -> list[ReportTable]:
                 for line in report.lines
             ),
         ),
+        *filter(None, [_profile_table(report_profiles(report, current_locale_code()))]),
         ReportTable(
             "trend",
             _("Score trend"),
@@ -181,6 +185,43 @@ def report_tables(report: Report) -> list[ReportTable]:
         ),
     ]
     return tables
+
+
+def _level(level: int | None) -> str:
+    return "—" if level is None else f"CL{level}"
+
+
+def _profile_table(profiles: tuple[LineProfile, ...]) -> ReportTable | None:
+    """The profiles as one table for the PDF and the workbook: a row per business line and
+    process area that has a target or a planned level; None when no line has a profile."""
+    rows = tuple(
+        (
+            entry.name if entry.validated else f"{entry.name} ({_('draft')})",
+            f"{row.code} {row.name}",
+            _level(row.capability_level),
+            _level(row.target_level),
+            " → ".join(f"CL{level} ({format_date(due)})" for due, level in row.planned) or "—",
+            ", ".join(row.gap.unsatisfied_goals) if row.gap else "—",
+        )
+        for entry in profiles
+        for row in entry.rows
+        if row.target_level is not None or row.planned
+    )
+    if not rows:
+        return None
+    return ReportTable(
+        "profiles",
+        _("Target profiles: actual, target and planned capability levels"),
+        (
+            _("Business line"),
+            _("Process area"),
+            _("Actual"),
+            _("Target"),
+            _("Planned"),
+            _("Gap: unsatisfied goals"),
+        ),
+        rows,
+    )
 
 
 def _outcome_tables(report: Report) -> list[ReportTable]:
