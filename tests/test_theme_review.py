@@ -238,6 +238,9 @@ def test_confirmed_findings_are_examples_the_next_run_follows(app, make_user, ma
             )
         ).one()
         assert placed.confidence == 1.0
+        assert placed.placed_by is Placement.CONFIRMED
+        after = _finished(pmo.id, k=None)  # and the run after that still follows it
+        assert _label_of(after.id, supplier) == "供应商管理"
 
 
 def _theme_id(run_id, finding_id):

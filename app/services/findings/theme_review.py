@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 #: reader's language.
 MAX_QUOTES = 5
 MIN_OWN_LANGUAGE_QUOTES = 3
+#: Finding ids per ``IN (...)`` of an update.
+_CHUNK = 1000
 #: Members scanned for quotes in the reader's language when the central ones lack them.
 _QUOTE_SCAN = 200
 
@@ -139,20 +141,23 @@ def run_examples(run: ClusteringRun, rows: Sequence[tuple[Any, ...]]) -> RunExam
     return RunExamples(labels, [t for t, _n in extra], [n for _t, n in extra])
 
 
-def confirm_named_examples(run: ClusteringRun) -> None:
-    """After a run started from names: the findings that were given as examples are
-    confirmed in their theme (certain, and examples for the next run)."""
-    named = named_themes(run)
-    if not named:
-        return
-    examples = {example.strip() for theme in named for example in theme.examples}
-    labelled = select(Finding.id).where(Finding.text.in_(examples))
-    db.session.execute(
-        update(ThemeFinding)
-        .where(ThemeFinding.run_id == run.id, ThemeFinding.finding_id.in_(labelled))
-        .values(placed_by=Placement.CONFIRMED, confidence=1.0)
-        .execution_options(synchronize_session=False)
-    )
+def keep_examples(
+    run: ClusteringRun, finding_ids: Sequence[int], labels: Sequence[str | None]
+) -> None:
+    """After a run: the findings it took as labelled examples (the PMO's corrections of the
+    run before, or the examples of a run started from names) are confirmed in their theme,
+    so they stay examples for the run after it, and the one after that."""
+    labelled = [fid for fid, label in zip(finding_ids, labels, strict=True) if label]
+    for start in range(0, len(labelled), _CHUNK):
+        db.session.execute(
+            update(ThemeFinding)
+            .where(
+                ThemeFinding.run_id == run.id,
+                ThemeFinding.finding_id.in_(labelled[start : start + _CHUNK]),
+            )
+            .values(placed_by=Placement.CONFIRMED, confidence=1.0)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def examples_of(run: ClusteringRun) -> tuple[list[str], list[int]]:

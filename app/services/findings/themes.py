@@ -27,8 +27,8 @@ from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
 from app.services.findings.theme_review import (
-    confirm_named_examples,
     examples_of,
+    keep_examples,
     run_examples,
     seeded_k,
 )
@@ -244,7 +244,7 @@ def _cluster(run_id: int, report: Any) -> None:
         raise ServiceError(_("This clustering run no longer exists."))
     result = examples.own_rows(result, len(rows))
     _store_result(run, rows, result)
-    confirm_named_examples(run)
+    keep_examples(run, [r[0] for r in rows], examples.labels)
     if result.state is not None:
         db.session.add(ThemeModelState(run_id=run.id, data=dump_state(result.state)))
     run.status, run.progress, run.k = RunStatus.DONE, 100, result.k
