@@ -70,6 +70,7 @@ __all__ = [
     "ThemeModel",
     "assign_to_themes",
     "assign_with_confidence",
+    "assign_with_examples",
     "cluster_texts",
     "result_to_dict",
 ]
@@ -754,6 +755,52 @@ def assign_with_confidence(
         for t, c in zip(tokens, sure, strict=True)
     )
     return ids, scores
+
+
+def assign_with_examples(
+    state: ThemeModel,
+    texts: Sequence[str],
+    examples: Sequence[str],
+    example_themes: Sequence[int],
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """As :func:`assign_with_confidence`, but the PMO's confirmed examples (``examples``,
+    in the themes ``example_themes``) are prototypes of their theme beside its centroid: a
+    new text goes to the theme whose centroid or example is nearest. So a text like one the
+    PMO moved follows it at once, before any re-run; an example's theme id may be one the
+    state has no centroid for (a theme made later, by a split)."""
+    if len(examples) != len(example_themes):
+        raise ValueError("example_themes must have one entry per example")
+    example_tokens = [tokenize(text) for text in examples]
+    kept = [i for i, t in enumerate(example_tokens) if not t.empty]
+    if not kept or not texts:
+        return assign_with_confidence(state, texts)
+    tokens = [tokenize(text) for text in texts]
+
+    def embed(rows: Sequence[Tokens], raw: Sequence[str]) -> sp.csr_matrix:
+        return _features(rows, raw, state.vectorizers, state.area_space, state.taxonomy).matrix
+
+    matrix = embed(tokens, texts)
+    prototypes = embed([example_tokens[i] for i in kept], [examples[i] for i in kept])
+    ids = sorted({*state.theme_ids, *(example_themes[i] for i in kept)})
+    column = {theme_id: n for n, theme_id in enumerate(ids)}
+    sims = np.full((len(texts), len(ids)), -1.0)
+    owners = [column[t] for t in state.theme_ids] + [column[example_themes[i]] for i in kept]
+    found = np.asarray((matrix @ prototypes.T).todense()) if prototypes.shape[0] else None
+    near_centroid = np.asarray(matrix @ state.centroids.T)
+    both = near_centroid if found is None else np.hstack([near_centroid, found])
+    for source, owner in enumerate(owners):
+        np.maximum(sims[:, owner], both[:, source], out=sims[:, owner])
+    nearest = sims.argmax(axis=1)
+    sure = confidence(sims, nearest, state.margin_scale)
+    fallback = state.blank_theme if state.blank_theme is not None else 0
+    placed = tuple(
+        fallback if t.empty else ids[int(i)] for t, i in zip(tokens, nearest, strict=True)
+    )
+    scores = tuple(
+        (1.0 if state.blank_theme is not None else 0.0) if t.empty else round(float(c), 4)
+        for t, c in zip(tokens, sure, strict=True)
+    )
+    return placed, scores
 
 
 def assign_to_themes(state: ThemeModel, texts: Sequence[str]) -> tuple[int, ...]:

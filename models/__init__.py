@@ -42,6 +42,7 @@ from models.satisfaction import (
 from models.submission import FormSubmission
 from models.survey import Survey, SurveyKind, SurveyResponse, SurveyStatus
 from models.theme import (
+    LABELLED_PLACEMENTS,
     ClusteringRun,
     Placement,
     RunStatus,
@@ -53,6 +54,7 @@ from models.user import LOCALES, RespondentLine, Role, User
 from models.user_session import UserSession
 
 __all__ = [
+    "LABELLED_PLACEMENTS",
     "LOCALES",
     "ActionItem",
     "ApiToken",

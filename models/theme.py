@@ -1,8 +1,9 @@
 """Clustering runs over findings and the themes they produced.
 
 Every run is kept with its parameters and quality figures. A finding belongs to at most one
-theme per run (:class:`ThemeFinding`); the PMO may rename, merge and move afterwards, and
-``placed_by`` tells clustering, a later nearest-theme assignment and a manual move apart.
+theme per run (:class:`ThemeFinding`); the PMO may rename, merge, move and confirm afterwards,
+and ``placed_by`` tells clustering, a later nearest-theme assignment, a manual move and a
+confirmation apart. Moved and confirmed findings are the PMO's labelled examples.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ class Placement(enum.StrEnum):
     CLUSTERING = "clustering"
     ASSIGNED = "assigned"
     MOVED = "moved"
+    #: The PMO confirmed the finding where it is (or gave it as an example of a named theme).
+    CONFIRMED = "confirmed"
+
+
+#: Placements that are the PMO's own: labelled examples that later runs follow.
+LABELLED_PLACEMENTS = (Placement.MOVED, Placement.CONFIRMED)
 
 
 class ClusteringRun(Base):
@@ -106,7 +113,7 @@ class ThemeFinding(Base):
     )
     confidence: Mapped[float | None] = mapped_column(Float, default=None)
     """How sure the clustering was of this assignment, 0..1; ``None`` for assignments made
-    before confidences were kept. The PMO's moves are certain (1)."""
+    before confidences were kept. The PMO's moves and confirmations are certain (1)."""
 
     __table_args__ = (UniqueConstraint("run_id", "finding_id"),)
 

@@ -210,6 +210,8 @@ EXPECTED: dict[str, Rule] = {
     "themes.merge": rule_of(MANAGERS),
     "themes.move": rule_of(MANAGERS),
     "themes.split": rule_of(MANAGERS),
+    "themes.confirm_selected": rule_of(MANAGERS),
+    "themes.named_run": rule_of(MANAGERS),
     "themes.export_run": rule_of(READERS),
     # background jobs
     "jobs.jobs": rule_of(MANAGERS),

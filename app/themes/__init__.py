@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("themes", __name__)
 
-from app.themes import routes  # noqa: E402,F401
+from app.themes import review_views, routes  # noqa: E402,F401

@@ -16,8 +16,11 @@ from app.i18n import current_locale_code
 from app.pagination import paginate
 from app.params import form_version, parse_id
 from app.security import roles
+from app.services.findings.gap_areas import gap_areas
 from app.services.findings.labels import SOURCE_LABELS
 from app.services.findings.records import FindingFilter, area_names, reference_model
+from app.services.findings.theme_corrections import placements, review_move
+from app.services.findings.theme_review import theme_quotes
 from app.services.findings.themes import (
     ASSIGN_JOB,
     RUN_JOB,
@@ -26,7 +29,6 @@ from app.services.findings.themes import (
     create_run,
     latest_run,
     merge_themes,
-    move_findings,
     queue_assignment,
     queue_run,
     rename_theme,
@@ -40,11 +42,12 @@ from app.services.tabular_export import table_response
 from app.services.visibility import MANAGERS, READERS
 from app.themes import bp
 from app.themes.forms import MergeForm, MoveForm, RenameForm, RunForm, SplitForm
-from models import BusinessLine, ClusteringRun, Cycle, Finding, Theme
+from models import BusinessLine, ClusteringRun, Cycle, RunStatus, Theme
 
 
-def _run_form() -> RunForm:
-    form = RunForm()
+def _run_form(form_class: type[RunForm] = RunForm) -> RunForm:
+    """A run form (or a subclass: ``NamedRunForm``) with its choices filled in."""
+    form = form_class()
     form.cycle.choices = [SelectChoice(0, _("All cycles"))] + [
         SelectChoice(c.id, c.name)
         for c in db.session.scalars(select(Cycle).order_by(Cycle.start.desc()))
@@ -127,6 +130,7 @@ def run(run_id: int) -> str:
         lines=_lines(),
         areas=area_names(reference_model(), current_locale_code()),
         pending=pending,
+        gaps=gap_areas(current_user, found) if found.status is RunStatus.DONE else [],
     )
 
 
@@ -193,10 +197,7 @@ def theme(theme_id: int) -> str:
     others = [t for t in found.run.themes if t.id != found.id]
     merge, move = MergeForm(), MoveForm()
     merge.other.choices = move.target.choices = [SelectChoice(t.id, t.label) for t in others]
-    quotes = {
-        f.id: f
-        for f in db.session.scalars(select(Finding).where(Finding.id.in_(found.representative_ids)))
-    }
+    page = paginate(theme_findings(found))
     return render_template(
         "themes/theme.html",
         theme=found,
@@ -204,8 +205,9 @@ def theme(theme_id: int) -> str:
         merge=merge,
         move=move,
         split=SplitForm(),
-        quotes=[quotes[i] for i in found.representative_ids if i in quotes],
-        page=paginate(theme_findings(found)),
+        quotes=theme_quotes(found, _lang()),
+        page=page,
+        marks=placements(found, [f.id for f in page.items]),
         lines=_lines(),
         areas=area_names(reference_model(), current_locale_code()),
     )
@@ -241,19 +243,22 @@ def merge(theme_id: int) -> Response:
 @bp.route("/themes/<int:theme_id>/move", methods=["POST"])
 @roles(*MANAGERS)
 def move(theme_id: int) -> Response:
-    _theme_or_404(theme_id)
+    """Move the checked findings of this theme to the chosen theme of the same run."""
+    source = _theme_or_404(theme_id)
     target = _theme_or_404(parse_id(request.form.get("target")) or 0)
     ids = [i for i in map(parse_id, request.form.getlist("findings")) if i is not None]
-    count = move_findings(current_user, target, ids)
-    flash(
-        ngettext(
-            "%(num)s finding moved to “%(theme)s”.",
-            "%(num)s findings moved to “%(theme)s”.",
-            count,
-            theme=target.label,
-        ),
-        "success",
-    )
+    version = form_version(request.form.get("version"))
+    with refusal():
+        count = review_move(current_user, source, target, ids, version=version)
+        flash(
+            ngettext(
+                "%(num)s finding moved to “%(theme)s”.",
+                "%(num)s findings moved to “%(theme)s”.",
+                count,
+                theme=target.label,
+            ),
+            "success",
+        )
     return redirect(url_for("themes.theme", theme_id=theme_id))
 
 

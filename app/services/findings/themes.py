@@ -26,7 +26,12 @@ from app.extensions import db
 from app.services.audit import record_change
 from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.records import FindingFilter, filtered_findings, reference_model
-from app.services.findings.theme_review import confirmed_labels, seeded_k
+from app.services.findings.theme_review import (
+    examples_of,
+    keep_examples,
+    run_examples,
+    seeded_k,
+)
 from app.services.jobs import JobContext, job_kind, submit
 from app.services.notifications import events as notices
 from models import (
@@ -211,7 +216,8 @@ def _cluster(run_id: int, report: Any) -> None:
     cycle = db.session.get(Cycle, int(cycle_id)) if cycle_id else None
     model = reference_model(cycle)
     areas = area_profiles(model) if model else ()
-    labels = confirmed_labels(run, [r[0] for r in rows])  # the PMO's moves: examples
+    examples = run_examples(run, rows)  # the PMO's moves, confirmations or named themes
+    labels = examples.all_labels
     k_requested, seed, lang = (
         seeded_k(run, labels),
         run.parameters.get("seed", 0),
@@ -225,7 +231,7 @@ def _cluster(run_id: int, report: Any) -> None:
         report(fraction, "")
 
     result = cluster_texts(
-        [r[1] for r in rows],
+        [r[1] for r in rows] + examples.texts,
         k=k_requested,
         areas=areas,
         seed=seed,
@@ -236,7 +242,9 @@ def _cluster(run_id: int, report: Any) -> None:
     run = db.session.get(ClusteringRun, run_id)
     if run is None:
         raise ServiceError(_("This clustering run no longer exists."))
+    result = examples.own_rows(result, len(rows))
     _store_result(run, rows, result)
+    keep_examples(run, [r[0] for r in rows], examples.labels)
     if result.state is not None:
         db.session.add(ThemeModelState(run_id=run.id, data=dump_state(result.state)))
     run.status, run.progress, run.k = RunStatus.DONE, 100, result.k
@@ -353,7 +361,7 @@ def refresh_stats(themes: Sequence[Theme]) -> None:
 # ------------------------------------------------------------------------ PMO edits
 
 
-def _check_version(theme: Theme, version: int | None) -> None:
+def check_version(theme: Theme, version: int | None) -> None:
     if version is not None and version != theme.version:
         raise StaleEdit(
             _("Someone else changed this theme after you opened it. Reload and try again.")
@@ -364,7 +372,7 @@ def rename_theme(actor: User, theme: Theme, label: str, *, version: int | None =
     label = label.strip()
     if not label or len(label) > 200:
         raise ServiceError(_("A theme name has 1 to 200 characters."), "label")
-    _check_version(theme, version)
+    check_version(theme, version)
     old = {"label": theme.label}
     theme.label = label
     theme.version += 1
@@ -568,8 +576,10 @@ def unassigned_findings(run: ClusteringRun) -> list[Finding]:
 
 def assign_new_findings(actor: User | None, run: ClusteringRun, report: Any = None) -> int:
     """Put each new finding into the nearest theme of ``run`` without re-clustering;
-    flushes, returns how many were placed. ``report(fraction, message)`` hears progress."""
-    from assessments.clustering import assign_with_confidence
+    flushes, returns how many were placed. ``report(fraction, message)`` hears progress.
+    The PMO's moved and confirmed findings of the run count beside the theme centroids
+    (``assign_with_examples``), so a finding like one the PMO corrected follows it."""
+    from assessments.clustering import assign_with_examples
 
     findings = [(f.id, f.text) for f in unassigned_findings(run)]
     if not findings:
@@ -577,6 +587,7 @@ def assign_new_findings(actor: User | None, run: ClusteringRun, report: Any = No
     state = _state_of(run)
     if state is None:
         raise ServiceError(_("This run has no themes to assign to."))
+    examples, example_themes = examples_of(run)  # the PMO's: new findings follow them
     if report is not None:
         # A job: end the read transaction (keeping a rebuilt state) so that progress, written
         # apart, never waits for it (SQLite has one writer); the placements come after.
@@ -585,7 +596,9 @@ def assign_new_findings(actor: User | None, run: ClusteringRun, report: Any = No
     sure: list[float] = []
     for start in range(0, len(findings), ASSIGN_CHUNK):
         chunk = findings[start : start + ASSIGN_CHUNK]
-        chunk_placed, chunk_sure = assign_with_confidence(state, [text for _id, text in chunk])
+        chunk_placed, chunk_sure = assign_with_examples(
+            state, [text for _id, text in chunk], examples, example_themes
+        )
         placed.extend(chunk_placed)
         sure.extend(chunk_sure)
         if report is not None:
@@ -595,6 +608,7 @@ def assign_new_findings(actor: User | None, run: ClusteringRun, report: Any = No
                 _("%(done)s of %(total)s", done=done, total=len(findings)),
             )
     by_cluster = {cid: theme for theme in run.themes for cid in theme.cluster_ids}
+    by_cluster.update({-theme.id: theme for theme in run.themes})  # see examples_of
     fallback = max(run.themes, key=lambda t: t.size)
     counts: Counter[int] = Counter()
     for (finding_id, _text), cluster_id, confidence in zip(findings, placed, sure, strict=True):
