@@ -108,6 +108,12 @@ def _table_rows(rows: tuple[tuple[object, ...], ...], locale: str) -> Markup:
     return Markup("".join(html))  # noqa: S704 (every value above is escaped or a number)
 
 
+def number(value: float | int) -> str:
+    """``value`` as ``format_decimal(value, '#,##0.##')`` shows it in the reader's locale, for
+    pages that show many numbers (Babel parses its pattern on every call)."""
+    return shown_number(value, str(get_locale() or "en"))
+
+
 def init_templating(app: Flask) -> None:
     @app.context_processor
     def inject_navigation() -> dict[str, object]:
@@ -120,3 +126,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["job_state_label"] = job_state_label
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["table_rows"] = table_rows
+    app.jinja_env.filters["number"] = number

@@ -11,8 +11,10 @@ seeded with ``ladder demo --size SIZE`` and dropped afterwards unless ``--keep``
 
 Each round requests every page once, one request at a time, in turn: ``/healthz`` (the floor:
 routing, the request hooks, no database), the leadership dashboard, the company report, a
-business-line report and the company PDF as ``leader@demo.ladder``, the findings list as
-``pmo@demo.ladder``, and a sign-in (``POST /login`` of ``director1@demo.ladder``, a new
+business-line report and the company PDF as ``leader@demo.ladder``, the findings list, the
+outcome scorecard (``/kpis/``), a lessons search and, when the database is ours to read, the
+consolidation page of PP of an assessment with several respondents as ``pmo@demo.ladder``,
+and a sign-in (``POST /login`` of ``director1@demo.ladder``, a new
 session each time). One warm-up round is left out. It prints (and with ``--write-doc`` writes
 into docs/performance.md, under the title given) the median and p95 of each page and the
 median as a multiple of ``/healthz``'s median: the ratio holds better than milliseconds on a
@@ -33,7 +35,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perf_doc import write_section
-from server import gunicorn, seeded_database
+from server import database_url, gunicorn, seeded_database
 
 PASSWORD = "ladder-demo"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -85,7 +87,22 @@ def _sign_in(host: str) -> Callable[[], float]:
     return request
 
 
-def measure(host: str, repeat: int) -> list[tuple[str, float, float, float]]:
+def consolidation_path(database: str) -> str | None:
+    """The consolidation page of PP of an assessment whose consolidation is open, if any."""
+    import psycopg
+
+    with psycopg.connect(database_url(database)) as conn:
+        found = conn.execute(
+            "SELECT a.id FROM assessments a JOIN assessment_respondents r ON r.assessment_id = a.id"
+            " WHERE a.consolidation_opened_at IS NOT NULL GROUP BY a.id"
+            " ORDER BY count(*) DESC, a.id LIMIT 1"
+        ).fetchone()
+    return f"/cycles/assessments/{found[0]}/consolidation/PP" if found else None
+
+
+def measure(
+    host: str, repeat: int, consolidation: str | None = None
+) -> list[tuple[str, float, float, float]]:
     leader = signed_in(host, "leader@demo.ladder")
     pmo = signed_in(host, "pmo@demo.ladder")
     lines = LINE_REPORT.findall(leader.get(f"{host}/reports/", timeout=60).text)
@@ -95,9 +112,13 @@ def measure(host: str, repeat: int) -> list[tuple[str, float, float, float]]:
         "`/reports/company`": _get(leader, f"{host}/reports/company"),
         "`/reports/business-lines/ID`": _get(leader, f"{host}{lines[0]}"),
         "`/findings/` (PMO)": _get(pmo, f"{host}/findings/"),
+        "`/kpis/` (scorecard, PMO)": _get(pmo, f"{host}/kpis/"),
+        "`/lessons/?q=评审` (PMO)": _get(pmo, f"{host}/lessons/?q=评审"),
         "`/reports/company.pdf`": _get(leader, f"{host}/reports/company.pdf"),
         "`POST /login` (sign-in)": _sign_in(host),
     }
+    if consolidation:
+        pages["consolidation of PP, 3–4 respondents (PMO)"] = _get(pmo, f"{host}{consolidation}")
     times: dict[str, list[float]] = {name: [] for name in pages}
     for round_number in range(repeat + 1):
         for name, request in pages.items():
@@ -146,7 +167,7 @@ def main() -> None:
         rows = measure(args.host.rstrip("/"), args.repeat)
     else:
         with seeded_database(args.size, args.database, args.keep) as name, gunicorn(name) as server:
-            rows = measure(server.url, args.repeat)
+            rows = measure(server.url, args.repeat, consolidation_path(name))
     text = table(rows, args)
     print(text)
     if args.write_doc:
