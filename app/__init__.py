@@ -7,21 +7,23 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from app.config import load_config, use_host_cookie_prefix
-from app.database import init_request_transaction
-from app.errors import init_error_handlers
-from app.extensions import csrf, db, limiter, login_manager, migrate
-from app.i18n import init_i18n
-from app.numbers import FiniteJSONProvider
-from app.params import IdConverter
-from app.request_log import init_request_logging
-from app.security import enforce_declared_access, refuse_unstorable_input
-
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build an app. Does no I/O on the database: migrating is a deploy step."""
+    # Imported here, not with the package: ``ladder --help`` imports ``app`` (for app.cli)
+    # and must not pay for SQLAlchemy, Alembic and the app's modules.
+    from app.config import load_config, use_host_cookie_prefix
+    from app.database import init_request_transaction
+    from app.errors import init_error_handlers
+    from app.extensions import csrf, db, limiter, migrate
+    from app.i18n import init_i18n
+    from app.numbers import FiniteJSONProvider
+    from app.params import IdConverter
+    from app.request_log import init_request_logging
+    from app.security import enforce_declared_access, refuse_unstorable_input
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("LADDER_INSTANCE_PATH"),
@@ -65,6 +67,7 @@ def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     from app.api.auth import is_api_request, load_user_from_bearer, unauthorized
+    from app.extensions import login_manager
     from app.sessions import load_session_user
     from models import User
 

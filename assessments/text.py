@@ -345,13 +345,13 @@ class _ConceptMatcher:
 
     def count(self, norm: str, stems: list[str], stem_line: str) -> int:
         """How many times the text mentions one of the concept's terms."""
-        hits = 0
-        if self.zh is not None:
-            hits += sum(1 for _ in self.zh.finditer(norm))
-        for stem in stems:
-            if stem in self.stems or (self.prefixes and stem.startswith(self.prefixes)):
-                hits += 1
-        hits += sum(stem_line.count(phrase) for phrase in self.phrases)
+        hits = len(self.zh.findall(norm)) if self.zh is not None else 0
+        if stems:  # (a text without English words has no phrase either)
+            for stem in stems:
+                if stem in self.stems or (self.prefixes and stem.startswith(self.prefixes)):
+                    hits += 1
+            for phrase in self.phrases:
+                hits += stem_line.count(phrase)
         return hits
 
 

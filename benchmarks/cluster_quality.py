@@ -40,10 +40,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import yaml
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -52,6 +50,7 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assessments.area_profiles import builtin_area_profiles  # noqa: E402
 from assessments.clustering import AreaProfile, cluster_texts  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -59,23 +58,10 @@ MODEL = ROOT / "assessments" / "model_files" / "cmmi-dev-1.3.yaml"
 
 
 def load_profiles(path: Path = MODEL) -> tuple[AreaProfile, ...]:
-    """One profile per process area: bilingual names, purpose, specific practice texts and
-    keywords (generic practices are the same in every area and are left out)."""
+    """One profile per process area of the built-in CMMI model, as ``ladder cluster`` uses."""
     if not path.exists():
         return ()
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    profiles = []
-    for area in data["process_areas"]:
-        parts = [area["name"]["zh"], area["name"]["en"], area["purpose"]["zh"]]
-        parts.append(area["purpose"]["en"])
-        for goal in area["goals"]:
-            for practice in goal["practices"]:
-                parts += [practice["text"]["zh"], practice["text"]["en"]]
-        keywords = area.get("keywords") or {}
-        parts += [*keywords.get("zh", ()), *keywords.get("en", ())]
-        name = area["name"]
-        profiles.append(AreaProfile(area["code"], name["zh"], name["en"], "\n".join(parts)))
-    return tuple(profiles)
+    return builtin_area_profiles(path.stem)
 
 
 def load_labelled(path: Path) -> tuple[list[str], list[str]]:

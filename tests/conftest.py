@@ -57,6 +57,15 @@ def make_test_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
     return application
 
 
+@pytest.fixture(scope="module")
+def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app that needs no database, for tests that only read its commands and routes."""
+    application = make_test_app("sqlite://", tmp_path_factory.mktemp("plain"))
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def _session_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = make_test_app(database_url, tmp_path_factory.mktemp("instance"))

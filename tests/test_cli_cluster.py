@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from assessments.maturity_model.index import builtin_model_path, load_builtin_model
 from assessments.text import has_cjk
 from tests.test_cli_models import ladder
 from tests.test_hostile_input import million_rows, with_dtd
@@ -213,3 +214,23 @@ def test_large_file_shows_progress_on_stderr_only(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Clustering 1200 rows" in result.stderr
     assert len(json.loads(result.stdout)["assignments"]) == 1200
+
+
+def test_cluster_with_a_model_imported_into_the_database(app, tmp_path):
+    """The one case where ``ladder cluster`` creates the app: a --model not built in."""
+    text = builtin_model_path("pmo-capability-1.0").read_text(encoding="utf-8")
+    model = tmp_path / "mine.yaml"
+    model.write_text(text.replace("key: pmo-capability-1.0", "key: pmo-lite", 1), "utf-8")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["model", "import", str(model)]).exit_code == 0
+    path = write_csv(tmp_path / "p.csv", PAIN_POINTS)
+    args = ["cluster", str(path), "--text-column", "痛点", "--model", "pmo-lite", "--k", "3"]
+    result = runner.invoke(args=[*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    codes = {area.code for area in load_builtin_model("pmo-capability-1.0").process_areas}
+    themes = json.loads(result.stdout)["themes"]
+    assert {code for theme in themes for code in theme["process_areas"]} <= codes
+    assert any(theme["process_areas"] for theme in themes)
+    unknown = runner.invoke(args=[*args[:-4], "--model", "no-such-model"])
+    assert unknown.exit_code == 1
+    assert "unknown model 'no-such-model'" in unknown.output

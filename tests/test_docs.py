@@ -12,14 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pytest
 from flask import Flask
 from flask.cli import ScriptInfo
 from openapi_schema_validator import OAS31Validator
 
 from app.cli import make_cli
-from app.extensions import db
-from tests.conftest import make_test_app
 from tests.openapi_check import OPENAPI_URL, api_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +27,6 @@ README = ROOT / "README.md"
 #: wsgi.py gunicorn.conf.py`` would look).
 SETTING_SOURCES = ("app", "assessments", "models", "wsgi.py", "gunicorn.conf.py")
 PAGINATION = {"page", "per_page"}
-
-
-@pytest.fixture(scope="module")
-def plain_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """An app that needs no database: the docs tests only read its commands and routes."""
-    application = make_test_app("sqlite://", tmp_path_factory.mktemp("docs"))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
 
 
 def sections(markdown: str) -> list[tuple[str, str]]:

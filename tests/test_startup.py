@@ -9,8 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sklearn", "scipy", "matplotlib", "fpdf", "openpyxl", "rjieba", "PIL", "numpy")
+NOT_ON_HELP = ("sqlalchemy", "alembic", "flask_migrate", "models", "app.extensions")
 
 CHECK = """
 import json, sys
@@ -39,14 +42,15 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path):
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
 
 
-def test_ladder_help_lists_the_commands_without_them(tmp_path):
+def loaded_by_ladder(tmp_path: Path, args: list[str], modules: tuple[str, ...]) -> tuple[str, str]:
+    """(stdout, the ones of ``modules`` imported) of ``ladder ARGS`` in a fresh interpreter."""
     env = {**os.environ, "LADDER_SECRET_KEY": "s" * 32, "LADDER_INSTANCE_PATH": str(tmp_path)}
     probe = (
         "import sys\n"
-        "sys.argv = ['ladder', '--help']\n"
+        f"sys.argv = ['ladder', *{args!r}]\n"
         "from app.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print('HEAVY', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print('LOADED', sorted(m for m in {modules!r} if m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -57,8 +61,28 @@ def test_ladder_help_lists_the_commands_without_them(tmp_path):
         check=True,
         timeout=120,
     )
-    assert "cluster" in result.stdout
-    assert "HEAVY []" in result.stdout
+    output, _, loaded = result.stdout.rpartition("LOADED ")
+    return output, loaded.strip()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["cluster", "--help"], ["remind", "--help"]])
+def test_ladder_help_lists_the_commands_without_them(tmp_path, args):
+    """Nor the database layer, Alembic or the app's modules: listing the commands and showing
+    one's help create no app (tests/test_cli_help.py checks the list is complete)."""
+    output, loaded = loaded_by_ladder(tmp_path, args, (*HEAVY, *NOT_ON_HELP))
+    assert "Usage: ladder" in output
+    assert loaded == "[]"
+
+
+def test_ladder_cluster_creates_no_app(tmp_path):
+    """Clustering a file needs no database: the app (SQLAlchemy, Alembic, the models) is not
+    even imported."""
+    path = tmp_path / "p.csv"
+    path.write_text("text\n需求老是变\n测试时间被压缩\n需求文档太粗\n", encoding="utf-8")
+    args = ["cluster", str(path), "--text-column", "text", "--format", "json"]
+    output, loaded = loaded_by_ladder(tmp_path, args, NOT_ON_HELP)
+    assert json.loads(output)["k"] >= 1
+    assert loaded == "[]"
 
 
 def test_gunicorn_loads_the_app_once_and_rarely_recycles_workers():

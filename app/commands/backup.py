@@ -8,16 +8,16 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from app.extensions import db
-from app.services.backup import BackupError, create_backup, restore_backup
-from models import Base
-
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
     """Write a complete, versioned archive of all data to PATH (a .zip)."""
+    from app.extensions import db
+    from app.services.backup import BackupError, create_backup
+    from models import Base
+
     tables = len(Base.metadata.sorted_tables)
     try:
         with click.progressbar(length=tables, label="Backing up", file=sys.stderr) as bar:
@@ -42,6 +42,10 @@ def backup_command(path: Path) -> None:
 @with_appcontext
 def restore_command(path: Path) -> None:
     """Restore an archive made by `ladder backup` into this (empty, migrated) database."""
+    from app.extensions import db
+    from app.services.backup import BackupError, restore_backup
+    from models import Base
+
     tables = len(Base.metadata.sorted_tables)
     try:
         with click.progressbar(length=tables, label="Restoring", file=sys.stderr) as bar:

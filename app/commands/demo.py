@@ -6,10 +6,6 @@ from dataclasses import asdict
 
 import click
 from flask.cli import with_appcontext
-from flask_migrate import downgrade, upgrade
-
-from app.demo import organisation as demo
-from app.extensions import db
 
 
 @click.command("demo")
@@ -25,6 +21,11 @@ from app.extensions import db
 @with_appcontext
 def demo_command(size: str, reset: bool, output_format: str) -> None:
     """Migrate the database and seed a demo organisation; print every account."""
+    from flask_migrate import downgrade, upgrade
+
+    from app.demo import organisation as demo
+    from app.extensions import db
+
     if reset:
         downgrade(revision="base")
     upgrade()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from app.commands.models import fail
 
@@ -32,6 +31,8 @@ def create_command(email: str, name: str, scopes: tuple[str, ...]) -> None:
     The token is shown this once: Ladder stores only its SHA-256. Every token reads; --scope
     kpi:write lets it push KPI values, --scope themes:run start clustering runs.
     """
+    from sqlalchemy import select
+
     from app.extensions import db
     from app.services.errors import ServiceError
     from app.services.org import normalise_email

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assessments.area_profiles import area_profiles
+from assessments.area_profiles import area_profiles, builtin_area_profiles
 from assessments.clustering import assign_to_themes, cluster_texts
-from assessments.maturity_model.index import load_builtin_model
+from assessments.maturity_model.index import builtin_model_keys, load_builtin_model
 
 
 def test_every_area_gets_a_bilingual_profile_with_its_keywords():
@@ -41,3 +41,8 @@ def test_profiles_map_requirement_and_schedule_complaints_to_their_areas():
     assert "REQM" in result.themes[first].process_areas
     assert result.state is not None
     assert assign_to_themes(result.state, ["客户又改需求了"]) == (first,)
+
+
+def test_the_fast_read_of_a_built_in_model_gives_the_same_profiles():
+    for key in builtin_model_keys():
+        assert builtin_area_profiles(key) == area_profiles(load_builtin_model(key)), key
