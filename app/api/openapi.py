@@ -188,7 +188,11 @@ SCHEMAS: dict[str, Any] = {
             "id": _INT,
             "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
             "k": {**_NULLABLE_INT, "description": "Number of themes, once done."},
-            "published": {"type": "boolean"},
+            "published": {
+                "type": "boolean",
+                "description": "False for a draft: a run the PMO has not published "
+                "(leadership tokens get 404 for it).",
+            },
             "themes": {
                 "type": "array",
                 "items": _object({"id": _INT, "name": _STR, "size": {**_INT, "minimum": 0}}),
@@ -359,7 +363,7 @@ def _clustering_run() -> dict[str, Any]:
                 "200": _ok(_ref("ClusteringRun")),
                 "401": _UNAUTHORIZED,
                 "403": _error("An account that may not see themes (a director)."),
-                "404": _error("No such run."),
+                "404": _error("No such run, or a draft the account may not see (leadership)."),
             },
         }
     }
