@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.services import jobs
+from app.services.findings.publication import publish_run
 from app.services.tokens import create_token
 from models import ClusteringRun, Finding, FindingSource, Job, Role, User
 from tests.api_support import bearer
@@ -114,10 +115,17 @@ def test_without_the_scope_403_and_directors_403(app, client, make_user, pain_po
 
 
 def test_reading_a_run_needs_no_scope_but_a_reader(app, client, make_user, pain_points):  # noqa: F811
-    response = client.post(URL, json={"source": "survey", "k": 3}, headers=token(app, make_user()))
+    pmo = make_user()
+    response = client.post(URL, json={"source": "survey", "k": 3}, headers=token(app, pmo))
     finish(app, response.json["id"])
     url = f"{URL}/{response.json['id']}"
     leader = token(app, make_user(Role.LEADERSHIP), scopes=())
+    assert client.get(url, headers=leader).status_code == 404  # a draft, until published
+    with app.app_context():
+        publish_run(
+            db.session.get(User, pmo.id), db.session.get(ClusteringRun, response.json["id"])
+        )
+        db.session.commit()
     assert client.get(url, headers=leader).json["status"] == "done"
     director = token(app, make_user(Role.DIRECTOR), scopes=())
     assert client.get(url, headers=director).status_code == 403
