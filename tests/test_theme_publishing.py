@@ -104,8 +104,13 @@ def test_leadership_never_sees_a_draft_run(
     run_id, (theme_id, _other) = make_run(
         app, {"需求变更频繁": ids[:4], "测试资源不足": ids[4:]}, created_by=pmo.id
     )
+    item_id = item_for(app, pmo, theme_id, "需求评审前置")
 
     login_as(Role.LEADERSHIP)
+    item_page = client.get(f"/backlog/{item_id}").text
+    assert "需求评审前置" in item_page
+    assert "data-theme-link" not in item_page  # the draft's theme is not named
+    assert "需求变更频繁" not in item_page
     index = client.get("/themes/")
     assert index.status_code == 200
     assert "PMO 尚未发布主题" in index.text
@@ -141,6 +146,7 @@ def test_leadership_never_sees_a_draft_run(
     assert client.get("/themes/").headers["Location"].endswith(f"/themes/runs/{run_id}")
     assert "需求变更频繁" in client.get(f"/themes/runs/{run_id}").text
     assert client.get(f"/themes/{theme_id}").status_code == 200
+    assert "data-theme-link" in client.get(f"/backlog/{item_id}").text
     assert "需求变更频繁" in client.get("/reports/").text
     assert "需求变更频繁".encode() in client.get("/reports/charts/themes.svg").data
 

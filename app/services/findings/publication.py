@@ -18,7 +18,7 @@ from sqlalchemy import Select, select, update
 
 from app.extensions import db
 from app.services.audit import record_change
-from app.services.errors import ServiceError
+from app.services.errors import ServiceError, StaleEdit
 from app.services.findings.themes import merge_themes, refresh_stats
 from app.services.visibility import MANAGERS
 from assessments.theme_publication import Plan, RunTheme, plan_publication
@@ -154,9 +154,15 @@ def _plan(run: ClusteringRun, previous: ClusteringRun | None) -> Plan:
 def publish_run(actor: User, run: ClusteringRun) -> dict[str, Any]:
     """Publish ``run``: it becomes the current run, with the PMO's work on the run published
     before carried over; returns (and stores on the run) what changed. Flushes."""
-    # One publication at a time: the run row is locked (PostgreSQL) while the plan is made.
+    # One publication at a time (PostgreSQL): the run and the current run are locked while the
+    # plan is made; a publication that committed meanwhile is noticed after the lock.
     db.session.refresh(run, with_for_update=True)
     previous = _check_publishable(run)
+    if previous is not None:
+        db.session.refresh(previous, with_for_update=True)
+        now_current = current_run()
+        if now_current is None or now_current.id != previous.id:
+            raise StaleEdit(_("Another run was published meanwhile. Reload and try again."))
     plan = _plan(run, previous)
     themes = {theme.id: theme for theme in run.themes}
     for absorbed, kept in plan.merges.items():
