@@ -1,9 +1,11 @@
 """Clustering runs over findings and the themes they produced.
 
-Every run is kept with its parameters and quality figures. A finding belongs to at most one
-theme per run (:class:`ThemeFinding`); the PMO may rename, merge, move and confirm afterwards,
-and ``placed_by`` tells clustering, a later nearest-theme assignment, a manual move and a
-confirmation apart. Moved and confirmed findings are the PMO's labelled examples.
+Every run is kept with its parameters and quality figures. A run is a draft until the PMO
+publishes it; the latest published run is the current one, the themes everybody else sees.
+A finding belongs to at most one theme per run (:class:`ThemeFinding`); the PMO may rename,
+merge, move and confirm afterwards, and ``placed_by`` tells clustering, a later nearest-theme
+assignment, a manual move and a confirmation apart. Moved and confirmed findings are the
+PMO's labelled examples.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -66,10 +69,20 @@ class ClusteringRun(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    #: When the PMO published the run (None: a draft, seen by the PMO and admins only).
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: What publishing changed from the run published before: ``assessments.theme_publication
+    #: .Changes.as_dict()``, kept to be shown later.
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     themes: Mapped[list[Theme]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="Theme.position"
     )
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
 
 
 class Theme(Base):
@@ -81,6 +94,9 @@ class Theme(Base):
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     label: Mapped[str] = mapped_column(String(200))
+    #: The PMO renamed the theme (or a rename was carried over from a published run):
+    #: publishing a later run keeps this label on the theme matched to it.
+    label_edited: Mapped[bool] = mapped_column(default=False, server_default=false())
     terms: Mapped[list[str]] = mapped_column(JSON, default=list)
     process_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)

@@ -186,7 +186,9 @@ def build_backlog(app: Flask, pmo_id: int, line_a: int, line_b: int) -> None:
 
 def build_themes(app: Flask, line_a: int, line_b: int) -> None:
     with app.app_context():
-        run = ClusteringRun(status=RunStatus.DONE, k=2, finding_count=5)
+        run = ClusteringRun(
+            status=RunStatus.DONE, k=2, finding_count=5, published_at=datetime.now(UTC)
+        )
         db.session.add(run)
         db.session.flush()
         templates = Theme(run_id=run.id, label="模板不统一", position=0, process_areas=["STD"])

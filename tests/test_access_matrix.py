@@ -53,6 +53,7 @@ from models import (
     UserSession,
     WebhookChannel,
 )
+from models.base import utcnow
 from tests.assessment_support import assessment_id_of, make_cycle
 from tests.backlog_helpers import make_item
 from tests.conftest import PASSWORD, Person
@@ -213,6 +214,7 @@ EXPECTED: dict[str, Rule] = {
     "themes.confirm_selected": rule_of(MANAGERS),
     "themes.named_run": rule_of(MANAGERS),
     "themes.export_run": rule_of(READERS),
+    "themes.publish": rule_of(MANAGERS),
     # background jobs
     "jobs.jobs": rule_of(MANAGERS),
     "jobs.status": rule_of(MANAGERS),
@@ -380,7 +382,13 @@ def _build_world(app: Flask, make_user, make_business_line) -> World:
         measurement = add_measurement(actor, kpi, measured_on=date.today(), value=25)
         review = create_review(actor, kind=ReviewKind.WEEKLY, held_on=date.today())
         action = add_action(actor, review, title="整理模板", owner_id=None, due_on=date.today())
-        run = ClusteringRun(status=RunStatus.DONE, k=1, finding_count=1, created_by_id=pmo.id)
+        run = ClusteringRun(
+            status=RunStatus.DONE,
+            k=1,
+            finding_count=1,
+            created_by_id=pmo.id,
+            published_at=utcnow(),
+        )
         db.session.add(run)
         db.session.flush()
         theme = Theme(run_id=run.id, label="需求变更", size=1, business_line_ids=[line_a.id])

@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.services import jobs
+from app.services.findings.publication import publish_run
 from app.services.tokens import create_token
 from models import ClusteringRun, Finding, FindingSource, Job, Role, User
 from tests.api_support import bearer
@@ -118,12 +119,18 @@ def test_reading_a_run_needs_the_themes_run_scope(app, client, make_user, pain_p
     response = client.post(URL, json={"source": "survey", "k": 3}, headers=token(app, pmo))
     finish(app, response.json["id"])
     url = f"{URL}/{response.json['id']}"
-    assert client.get(url, headers=token(app, pmo)).json["status"] == "done"
+    assert client.get(url, headers=token(app, pmo)).json["published"] is False  # a draft
     read_only = client.get(url, headers=token(app, pmo, scopes=()))
     assert read_only.status_code == 403
     assert "themes:run" in read_only.json["error"]["message"]
     for role in (Role.LEADERSHIP, Role.DIRECTOR):
         assert client.get(url, headers=token(app, make_user(role), scopes=())).status_code == 403
+    with app.app_context():
+        publish_run(
+            db.session.get(User, pmo.id), db.session.get(ClusteringRun, response.json["id"])
+        )
+        db.session.commit()
+    assert client.get(url, headers=token(app, pmo)).json["published"] is True
 
 
 def test_an_unknown_run_is_a_404(app, client, make_user):

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.services.findings.surveys import save_survey
 from models import AuditEvent, ClusteringRun, Role, RunStatus, Theme, User
+from models.base import utcnow
 from tests.assessment_helpers import open_assessment
 from tests.backlog_helpers import make_item
 
@@ -162,7 +163,7 @@ def test_surveys_export_lists_each_survey_with_its_answers(app, client, login_as
 
 def test_themes_of_a_run_export_for_readers_only(app, client, auth, login_as, make_user, lines):
     with app.app_context():
-        run = ClusteringRun(status=RunStatus.DONE, k=1, parameters={})
+        run = ClusteringRun(status=RunStatus.DONE, k=1, parameters={}, published_at=utcnow())
         db.session.add(
             Theme(
                 run=run,

@@ -136,7 +136,7 @@ def test_empty_states_say_what_to_do_next(client, login_as, role):
     login_as(role, locale="en")
     html = client.get("/reports/").text
     assert "No assessment cycle yet" in html
-    assert "No themes yet" in html
+    assert "No published themes yet" in html
     assert "<img" not in html
 
 

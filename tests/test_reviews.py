@@ -181,7 +181,11 @@ def test_the_review_lists_themes_created_since_the_previous_review(app, client, 
     last_month = TODAY - timedelta(days=30)
     with app.app_context():
         db.session.add(Review(kind=ReviewKind.MONTHLY, held_on=last_month))
-        run = ClusteringRun(status=RunStatus.DONE, k=2, parameters={})
+        run = ClusteringRun(
+            status=RunStatus.DONE, k=2, parameters={}, published_at=datetime.now(UTC)
+        )
+        draft = ClusteringRun(status=RunStatus.DONE, k=1, parameters={})
+        db.session.add(Theme(run=draft, label="草稿主题", size=3, created_at=datetime.now(UTC)))
         for label, created in (
             ("旧主题：测试不足", last_month),
             ("新主题：供应商交期", TODAY - timedelta(days=3)),
@@ -204,6 +208,7 @@ def test_the_review_lists_themes_created_since_the_previous_review(app, client, 
     assert "新主题：供应商交期" in section
     assert "7 条发现项" in section
     assert "旧主题：测试不足" not in section
+    assert "草稿主题" not in section  # a draft run's themes are not on the agenda
     with app.app_context():
         first = db.session.query(Review).filter_by(held_on=last_month).one().id
     earlier = client.get(f"/reviews/{first}").text.split("data-new-themes", 1)[1]

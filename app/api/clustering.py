@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.i18n import current_locale_code
 from app.security import roles
 from app.services.errors import ServiceError
+from app.services.findings.publication import visible_run_or_404
 from app.services.findings.themes import (
     API_SOURCES,
     MAX_K,
@@ -29,7 +30,6 @@ from app.services.findings.themes import (
 )
 from app.services.jobs import fail_stale_jobs
 from app.services.visibility import MANAGERS
-from models import ClusteringRun
 
 SCOPE = "themes:run"
 
@@ -91,5 +91,4 @@ def start_clustering_run() -> tuple[dict[str, Any], int]:
 @require_scope(SCOPE)
 def clustering_run(run_id: int) -> dict[str, Any]:
     fail_stale_jobs()
-    run = db.session.get(ClusteringRun, run_id) or abort(404)
-    return run_summary(run)
+    return run_summary(visible_run_or_404(current_user, run_id))

@@ -188,7 +188,11 @@ SCHEMAS: dict[str, Any] = {
             "id": _INT,
             "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
             "k": {**_NULLABLE_INT, "description": "Number of themes, once done."},
-            "published": {"type": "boolean"},
+            "published": {
+                "type": "boolean",
+                "description": "False for a draft: a run the PMO has not published "
+                "(leadership tokens get 404 for it).",
+            },
             "themes": {
                 "type": "array",
                 "items": _object({"id": _INT, "name": _STR, "size": {**_INT, "minimum": 0}}),

@@ -40,6 +40,7 @@ from app.services.backlog.items import (
     visible_items,
 )
 from app.services.backlog.my_work import MyWork, waiting_for
+from app.services.findings.publication import can_view_run
 from app.services.findings.records import area_names, reference_model
 from app.services.lessons import related_lessons
 from app.services.submissions import claim, complete
@@ -126,6 +127,12 @@ def item(item_id: int) -> str:
     return _render_item(get_visible_item_or_404(current_user, item_id))
 
 
+def _visible_theme(theme_id: int | None) -> Theme | None:
+    """The item's theme, unless it belongs to a draft run the user may not see."""
+    theme = db.session.get(Theme, theme_id) if theme_id else None
+    return theme if theme is not None and can_view_run(current_user, theme.run) else None
+
+
 def _render_item(found: ImprovementItem) -> str:
     project = db.session.scalar(select(QuickWinProject).where(QuickWinProject.item_id == found.id))
     return render_template(
@@ -137,7 +144,7 @@ def _render_item(found: ImprovementItem) -> str:
         STATUS_LABELS=STATUS_LABELS,
         can_edit=can_edit_item(current_user, found),
         status_form=StatusForm(),
-        theme=db.session.get(Theme, found.theme_id) if found.theme_id else None,
+        theme=_visible_theme(found.theme_id),
         outcome=item_outcome(found),
         related=related_lessons(current_user, found.process_area),
     )

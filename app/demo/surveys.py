@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from app.demo.organisation import DEMO_DOMAIN
 from app.demo.pain_points import pain_points
 from app.extensions import db
+from app.services.findings.publication import publish_run
 from app.services.findings.records import FindingFilter
 from app.services.findings.surveys import save_survey
 from app.services.findings.themes import create_run, execute_run
@@ -24,6 +25,7 @@ from models import (
     Finding,
     FindingSource,
     Frequency,
+    RunStatus,
     Survey,
     SurveyResponse,
     SurveyStatus,
@@ -106,6 +108,10 @@ def seed(size: str, progress: Callable[[int], None]) -> None:
     run = create_run(pmo, FindingFilter(source="survey"), k=None, sample=sample)
     db.session.commit()
     execute_run(run.id)
+    db.session.refresh(run)
+    if run.status is RunStatus.DONE:  # the demo's PMO publishes the first themes
+        publish_run(pmo, run)
+        db.session.commit()
     progress(100 - reported)
 
 

@@ -18,6 +18,15 @@ from app.params import form_version, parse_id
 from app.security import roles
 from app.services.findings.gap_areas import gap_areas
 from app.services.findings.labels import SOURCE_LABELS
+from app.services.findings.publication import (
+    current_run,
+    publication_plan,
+    publish_run,
+    sees_drafts,
+    visible_run_or_404,
+    visible_runs,
+    visible_theme_or_404,
+)
 from app.services.findings.records import FindingFilter, area_names, reference_model
 from app.services.findings.theme_corrections import placements, review_move
 from app.services.findings.theme_review import theme_quotes
@@ -71,10 +80,11 @@ def _lines() -> dict[int, str]:
 @bp.route("/themes/")
 @roles(*READERS)
 def themes() -> str | Response:
-    run = latest_run()
+    """The PMO lands on the latest run (a draft, maybe); everyone else on the published one."""
+    run = latest_run() if sees_drafts(current_user) else current_run()
     if run is not None:
         return redirect(url_for("themes.run", run_id=run.id))
-    runs = list(db.session.scalars(select(ClusteringRun).order_by(ClusteringRun.id.desc())))
+    runs = list(db.session.scalars(visible_runs(current_user)))
     return render_template("themes/index.html", runs=runs, form=_run_form())
 
 
@@ -107,11 +117,15 @@ def _lang() -> str:
 @roles(*READERS)
 def run(run_id: int) -> str:
     fail_stale_jobs()
-    found = db.session.get(ClusteringRun, run_id) or abort(404)
-    runs = list(
-        db.session.scalars(select(ClusteringRun).order_by(ClusteringRun.id.desc()).limit(10))
-    )
+    found = visible_run_or_404(current_user, run_id)
+    runs = list(db.session.scalars(visible_runs(current_user).limit(10)))
     latest = latest_run()
+    published = current_run()
+    publishable = (
+        sees_drafts(current_user)
+        and found.status is RunStatus.DONE
+        and (published is None or published.id != found.id)
+    )
     jobs = jobs_about(run_subject(found.id))
     clustering = next((job for job in jobs if job.kind == RUN_JOB), None)
     assignment = next((job for job in jobs if job.kind == ASSIGN_JOB), None)
@@ -131,13 +145,30 @@ def run(run_id: int) -> str:
         areas=area_names(reference_model(), current_locale_code()),
         pending=pending,
         gaps=gap_areas(current_user, found) if found.status is RunStatus.DONE else [],
+        published=published,
+        publishable=publishable,
+        changes=found.changes
+        or (publication_plan(found).changes.as_dict() if publishable else None),
     )
+
+
+@bp.route("/themes/runs/<int:run_id>/publish", methods=["POST"])
+@roles(*MANAGERS)
+def publish(run_id: int) -> Response:
+    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    with refusal():
+        publish_run(current_user, found)
+        flash(
+            _("Run %(id)s published: leadership and the reports now show its themes.", id=run_id),
+            "success",
+        )
+    return redirect(url_for("themes.run", run_id=run_id))
 
 
 @bp.route("/themes/runs/<int:run_id>/export")
 @roles(*READERS)
 def export_run(run_id: int) -> Response:
-    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    found = visible_run_or_404(current_user, run_id)
     lines = _lines()
     areas = area_names(reference_model(), current_locale_code())
     headers = [
@@ -162,7 +193,7 @@ def export_run(run_id: int) -> Response:
 @roles(*READERS)
 def run_status(run_id: int) -> dict[str, object]:
     fail_stale_jobs()
-    found = db.session.get(ClusteringRun, run_id) or abort(404)
+    found = visible_run_or_404(current_user, run_id)
     return {"status": found.status.value, "progress": found.progress, "k": found.k}
 
 
@@ -193,7 +224,7 @@ def _theme_or_404(theme_id: int) -> Theme:
 @bp.route("/themes/<int:theme_id>")
 @roles(*READERS)
 def theme(theme_id: int) -> str:
-    found = _theme_or_404(theme_id)
+    found = visible_theme_or_404(current_user, theme_id)
     others = [t for t in found.run.themes if t.id != found.id]
     merge, move = MergeForm(), MoveForm()
     merge.other.choices = move.target.choices = [SelectChoice(t.id, t.label) for t in others]

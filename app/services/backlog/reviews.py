@@ -32,6 +32,7 @@ from assessments.kpi import KpiStatus
 from assessments.prioritisation import Action, ItemStatus
 from models import (
     ActionItem,
+    ClusteringRun,
     ImprovementItem,
     Kpi,
     QuickWinProject,
@@ -112,17 +113,20 @@ def agenda(today: date) -> Agenda:
 
 
 def new_themes(review: Review) -> list[Theme]:
-    """Themes created after the day of the previous review, up to this review's day (all
-    themes up to it when there was no earlier review), newest first."""
+    """Themes of published runs created after the day of the previous review, up to this
+    review's day (all themes up to it when there was no earlier review), newest first. The
+    minutes go to leadership, who never see a draft run's themes."""
     previous = db.session.scalar(
         select(Review.held_on)
         .where(Review.held_on < review.held_on)
         .order_by(Review.held_on.desc())
         .limit(1)
     )
+    published = select(ClusteringRun.id).where(ClusteringRun.published_at.is_not(None))
     stmt = select(Theme).where(
+        Theme.run_id.in_(published),
         Theme.created_at
-        < datetime.combine(review.held_on + timedelta(days=1), time.min, tzinfo=UTC)
+        < datetime.combine(review.held_on + timedelta(days=1), time.min, tzinfo=UTC),
     )
     if previous is not None:
         stmt = stmt.where(

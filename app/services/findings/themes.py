@@ -144,7 +144,7 @@ def run_summary(run: ClusteringRun) -> dict[str, Any]:
         "id": run.id,
         "status": run.status.value,
         "k": run.k,
-        "published": bool(getattr(run, "published", False)),
+        "published": run.published,
         "themes": [
             {"id": t.id, "name": getattr(t, "name", None) or t.label, "size": t.size}
             for t in run.themes
@@ -374,7 +374,7 @@ def rename_theme(actor: User, theme: Theme, label: str, *, version: int | None =
         raise ServiceError(_("A theme name has 1 to 200 characters."), "label")
     check_version(theme, version)
     old = {"label": theme.label}
-    theme.label = label
+    theme.label, theme.label_edited = label, True
     theme.version += 1
     db.session.flush()
     record_change(actor, "update", theme, old=old, new={"label": label}, label=label)

@@ -34,6 +34,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.services.assessments.model_store import parsed
 from app.services.backlog.quickwins import company_benefits
+from app.services.findings.publication import current_run_id
 from app.services.outcomes.beside import Association, area_kpi_association, months
 from app.services.outcomes.kpis import kpi_definitions
 from app.services.outcomes.scorecard import values_by_line
@@ -72,7 +73,6 @@ from models import (
     KpiMeasurement,
     PracticeRating,
     QuickWinProject,
-    RunStatus,
     StoredModel,
     Theme,
     ThemeFinding,
@@ -450,12 +450,9 @@ def _trend(
 
 
 def _themes(scope: _Scope) -> list[ThemeRow]:
-    """The largest themes of the latest finished clustering run, sized within the scope."""
-    latest_run = (
-        select(func.max(ClusteringRun.id))
-        .where(ClusteringRun.status == RunStatus.DONE)
-        .scalar_subquery()
-    )
+    """The largest themes of the published clustering run, sized within the scope (a run
+    the PMO has not published is a draft: reports never show it)."""
+    latest_run = current_run_id().scalar_subquery()
     counts = _where(
         select(
             ThemeFinding.theme_id.label("theme_id"),
@@ -592,6 +589,7 @@ def data_fingerprint(user: User, filters: ReportFilters, *extra: object) -> str:
         select(func.count(KpiMeasurement.id)).scalar_subquery(),
         select(func.count(Kpi.id)).scalar_subquery(),
         select(func.max(ClusteringRun.id)).scalar_subquery(),
+        select(func.max(ClusteringRun.published_at)).scalar_subquery(),
         # rows are added (runs, assignments) or moved and merged (audited), never deleted
         # alone: the latest id is enough, and reads one index entry where a count reads 40,000
         select(func.max(ThemeFinding.id)).scalar_subquery(),

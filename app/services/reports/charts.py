@@ -283,7 +283,7 @@ def _themes(report: Report) -> Figure:
     themes = list(report.themes)
     figure = _figure(7.5, 1.2 + 0.46 * len(themes))
     if not themes:
-        return _empty(figure, _("No themes yet."))
+        return _empty(figure, _("No published themes yet."))
     axes = figure.add_subplot()
     labels = [wrap_label(t.label) for t in themes][::-1]
     sizes = [t.size for t in themes][::-1]
