@@ -44,9 +44,9 @@ class BackupError(Exception):
 
 #: Live sign-in sessions are not data: a restored database starts with everybody signed out,
 #: and an archive never holds anything that would let its reader resume someone's session.
-#: Background jobs are work in flight, not data; a run's fitted clustering state is derived
-#: from its findings and rebuilt when first needed.
-NOT_BACKED_UP = frozenset({"user_sessions", "jobs", "theme_model_states"})
+#: Background jobs and their files are work in flight, not data; a run's fitted clustering
+#: state is derived from its findings and rebuilt when first needed.
+NOT_BACKED_UP = frozenset({"user_sessions", "jobs", "job_files", "theme_model_states"})
 
 
 def _tables() -> list[Table]:
