@@ -14,7 +14,7 @@ from app.extensions import db
 from app.jobs import bp
 from app.security import is_safe_redirect, roles, signed_in
 from app.services.imports import IMPORT_JOB
-from app.services.jobs import fail_stale_jobs, job_status, retry
+from app.services.jobs import fail_stale_jobs, followable_job_or_404, job_status, retry
 from app.services.visibility import MANAGERS
 from models import Job
 
@@ -23,16 +23,6 @@ RECENT = 50
 
 def _job_or_404(job_id: int) -> Job:
     return db.session.get(Job, job_id) or abort(404)
-
-
-def own_job_or_404(job_id: int, kind: str | None = None) -> Job:
-    """A job its submitter (or a manager) may follow; anyone else's is a 404."""
-    job = _job_or_404(job_id)
-    if kind is not None and job.kind != kind:
-        abort(404)
-    if job.created_by_id != current_user.id and current_user.role not in MANAGERS:
-        abort(404)
-    return job
 
 
 @bp.route("/jobs/")
@@ -47,7 +37,7 @@ def jobs() -> str:
 @signed_in
 def status(job_id: int) -> dict[str, object]:
     fail_stale_jobs()
-    return job_status(own_job_or_404(job_id))
+    return job_status(followable_job_or_404(current_user, job_id))
 
 
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])
@@ -69,6 +59,6 @@ IMPORT_PAGES = {"findings": "findings.findings", "kpi_values": "outcomes.index"}
 @signed_in
 def import_result(job_id: int) -> str:
     fail_stale_jobs()
-    job = own_job_or_404(job_id, IMPORT_JOB)
+    job = followable_job_or_404(current_user, job_id, IMPORT_JOB)
     back = url_for(IMPORT_PAGES.get(job.payload.get("importer", ""), "main.home"))
     return render_template("jobs/import.html", job=job, back=back)
