@@ -94,7 +94,10 @@ def submit_export(user: User, filters: ReportFilters, fmt: str, *, locale: str) 
 @job_kind(EXPORT_JOB, _l("Preparing a report file"))
 def _prepare(context: JobContext) -> dict[str, Any]:
     payload = context.payload
-    context.progress(0.05, "")  # written apart, before this transaction (SQLite: one writer)
+    context.progress(0.05, "")
+    # Build from one read-only snapshot: on SQLite, without holding its one write lock (every
+    # page would wait for the PDF); the file is written in a short transaction at the end.
+    db.session.connection(execution_options={"ladder_read_only": True})
     user = db.session.get(User, payload["user_id"])
     if user is None:
         raise LookupError("the account that asked for the report is gone")
@@ -112,6 +115,8 @@ def _prepare(context: JobContext) -> dict[str, Any]:
         if kept is None:
             make = pdf_file if fmt == "pdf" else xlsx_file
             data = make(user, filters, report, doc, locale)
+            user_id, filename = user.id, f"{doc.filename}.{fmt}"
+            db.session.commit()  # ends the read-only snapshot; nothing was written
             db.session.execute(
                 delete(JobFile).where(
                     JobFile.purpose == "report", JobFile.created_at < utcnow() - KEEP
@@ -120,10 +125,10 @@ def _prepare(context: JobContext) -> dict[str, Any]:
             kept = JobFile(
                 purpose="report",
                 key=key,
-                filename=f"{doc.filename}.{fmt}",
+                filename=filename,
                 mimetype=MIMETYPES[fmt],
                 data=data,
-                created_by_id=user.id,
+                created_by_id=user_id,
             )
             db.session.add(kept)
             db.session.flush()
