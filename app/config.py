@@ -61,6 +61,10 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": env.get("LADDER_REDIS_URL") or None,
         "JOB_QUEUE": env.get("LADDER_JOB_QUEUE", "ladder"),
         "JOB_HEARTBEAT_TIMEOUT": float(env.get("LADDER_JOB_HEARTBEAT_TIMEOUT", "60")),
+        # An import upload larger than this runs as a job (smaller ones while the page waits).
+        "IMPORT_JOB_BYTES": int(env.get("LADDER_IMPORT_JOB_BYTES", 1024 * 1024)),
+        # Where backups made from the admin page are kept; empty: ``backups`` in the instance.
+        "BACKUP_DIR": env.get("LADDER_BACKUP_DIR", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LADDER_LOGIN_RATE_LIMIT", "30 per minute"),
         "LOGIN_ACCOUNT_RATE_LIMIT": env.get(

@@ -42,6 +42,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def _begin_immediately(connection: Any) -> None:
     """SQLite has one writer at a time. A transaction that reads and then writes while
     another has committed fails at once with "database is locked", whatever the busy
-    timeout; taking the write lock at BEGIN makes it wait its turn instead."""
+    timeout; taking the write lock at BEGIN makes it wait its turn instead.
+
+    A connection with the execution option ``ladder_read_only`` only reads (a backup): its
+    deferred BEGIN reads one snapshot (WAL) without holding the write lock meanwhile."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get("ladder_read_only")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -14,7 +14,7 @@ from models.backlog import ImprovementItem, QuickWinRuleSetting, improvement_ite
 from models.base import Base
 from models.evidence import EvidenceFile
 from models.finding import Finding, FindingSource, Frequency
-from models.job import Job, JobState
+from models.job import Job, JobFile, JobState
 from models.lesson import Lesson, LessonKind, LessonSource
 from models.maturity import StoredModel
 from models.notification import (
@@ -79,6 +79,7 @@ __all__ = [
     "Frequency",
     "ImprovementItem",
     "Job",
+    "JobFile",
     "JobState",
     "Kpi",
     "KpiMeasurement",

@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow, value_enum
@@ -58,3 +58,26 @@ class Job(Base):
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.state.value}>"
+
+
+class JobFile(Base):
+    """A file a job reads or makes, kept in the database so that any process can read it:
+    an upload waiting for its import job, a report document a job prepared. Which process
+    runs the job (a thread of the web, ``ladder worker`` on another machine) does not matter.
+    """
+
+    __tablename__ = "job_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: ``import`` (an upload to import), ``report`` (a prepared PDF or workbook).
+    purpose: Mapped[str] = mapped_column(String(20))
+    #: What the file is, for finding it again, e.g. a report's data fingerprint and language.
+    key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    mimetype: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def __repr__(self) -> str:
+        return f"<JobFile {self.id} {self.purpose} {self.filename}>"

@@ -92,7 +92,8 @@ def test_only_the_pmo_sees_and_retries_jobs(app, client, login_as):
     jobs.join(job_id, timeout=30)
     login_as(Role.DIRECTOR)
     assert client.get("/jobs/").status_code == 403
-    assert client.get(f"/jobs/{job_id}/status").status_code == 403
+    # a job is followed by whoever submitted it and the managers: another's is not found
+    assert client.get(f"/jobs/{job_id}/status").status_code == 404
     assert client.post(f"/jobs/{job_id}/retry").status_code == 403
 
 

@@ -61,11 +61,12 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "backup": LazyCommand(
         "app.commands.backup:backup_command",
-        "Write a complete, versioned archive of all data to PATH (a .zip).",
+        "Write a complete, versioned archive of all data and evidence files to PATH (a .zip).",
     ),
     "restore": LazyCommand(
         "app.commands.backup:restore_command",
-        "Restore an archive made by `ladder backup` into this (empty, migrated) database.",
+        "Restore an archive made by `ladder backup` into this (empty, migrated) database, and "
+        "its evidence files into the evidence folder.",
     ),
     "worker": LazyCommand(
         "app.commands.worker:worker_command",

@@ -13,15 +13,16 @@ from flask.cli import with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    """Write a complete, versioned archive of all data to PATH (a .zip)."""
+    """Write a complete, versioned archive of all data and evidence files to PATH (a .zip)."""
     from app.extensions import db
+    from app.services.assessments.evidence_store import evidence_dir
     from app.services.backup import BackupError, create_backup
     from models import Base
 
     tables = len(Base.metadata.sorted_tables)
     try:
         with click.progressbar(length=tables, label="Backing up", file=sys.stderr) as bar:
-            manifest = create_backup(db.engine, path, bar.update)
+            manifest = create_backup(db.engine, path, bar.update, evidence_dir())
     except BackupError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
@@ -32,8 +33,16 @@ def backup_command(path: Path) -> None:
             "(correct them in Ladder and back up again): " + "; ".join(manifest["problems"]),
             err=True,
         )
+    evidence = manifest["evidence"]
+    if evidence["missing_count"]:
+        click.echo(
+            f"Warning: {evidence['missing_count']} evidence file(s) named in the database are "
+            "missing from the evidence folder: " + ", ".join(evidence["missing"]),
+            err=True,
+        )
     click.echo(
-        f"Backed up {rows} rows of {tables} tables (schema {manifest['schema_revision']}) to {path}"
+        f"Backed up {rows} rows of {tables} tables (schema {manifest['schema_revision']}) "
+        f"and {evidence['files']} evidence file(s) to {path}"
     )
 
 
@@ -41,15 +50,17 @@ def backup_command(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def restore_command(path: Path) -> None:
-    """Restore an archive made by `ladder backup` into this (empty, migrated) database."""
+    """Restore an archive made by `ladder backup` into this (empty, migrated) database, and
+    its evidence files into the evidence folder."""
     from app.extensions import db
+    from app.services.assessments.evidence_store import evidence_dir
     from app.services.backup import BackupError, restore_backup
     from models import Base
 
     tables = len(Base.metadata.sorted_tables)
     try:
         with click.progressbar(length=tables, label="Restoring", file=sys.stderr) as bar:
-            manifest = restore_backup(db.engine, path, bar.update)
+            manifest = restore_backup(db.engine, path, bar.update, evidence_dir())
     except BackupError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)

@@ -30,6 +30,7 @@ from app.services.findings.records import (
     filtered_findings,
     reference_model,
 )
+from app.services.imports import runs_as_job, submit_import
 from app.services.submissions import claim, complete
 from app.services.visibility import MANAGERS, visible_business_lines
 from models import BusinessLine, Cycle, Finding
@@ -151,12 +152,25 @@ def import_file() -> str | Response | tuple[str, int]:
         status = 422 if form.errors else 200
         return render_template("findings/import.html", form=form, errors=[]), status
     upload = form.file.data
+    data = upload.read()
+    if runs_as_job(data):
+        with refusal(form):
+            job = submit_import(
+                current_user,
+                "findings",
+                upload.filename or "",
+                data,
+                locale=current_locale_code(),
+                cycle_id=form.cycle.data or None,
+            )
+            return redirect(url_for("jobs.import_result", job_id=job.id))
+        return render_template("findings/import.html", form=form, errors=[]), 503
     areas = frozenset(area_names(reference_model(), "en"))
     with refusal(show=False) as refused:  # the page lists every row's problem itself
         count = import_findings(
             current_user,
             upload.filename or "",
-            upload.read(),
+            data,
             known_areas=areas,
             cycle_id=form.cycle.data or None,
         )

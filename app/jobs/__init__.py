@@ -1,7 +1,8 @@
-"""Background jobs as the PMO sees them: status for polling pages, the list, retries."""
+"""Background jobs as the PMO sees them: status for polling pages, the list, retries; and
+the admins' backups, made as jobs."""
 
 from flask import Blueprint
 
 bp = Blueprint("jobs", __name__)
 
-from app.jobs import routes  # noqa: E402,F401
+from app.jobs import backups, routes  # noqa: E402,F401

@@ -13,9 +13,11 @@ from wtforms import SelectChoice
 
 from app.errors import refusal
 from app.extensions import db
+from app.i18n import current_locale_code
 from app.outcomes import bp
 from app.outcomes.forms import DefinitionForm, ImportForm, MissedKpiForm, ValueForm
 from app.security import roles
+from app.services.imports import runs_as_job, submit_import
 from app.services.outcomes import kpis as service
 from app.services.outcomes.beside import line_outcomes
 from app.services.outcomes.importing import HEADERS, import_kpi_values
@@ -116,7 +118,17 @@ def import_values():
         return _value_page(ValueForm(formdata=None), form, 422)
     with refusal(form) as refused:
         upload = form.file.data
-        count = import_kpi_values(current_user, upload.filename or "", upload.read())
+        data = upload.read()
+        if runs_as_job(data):
+            job = submit_import(
+                current_user,
+                "kpi_values",
+                upload.filename or "",
+                data,
+                locale=current_locale_code(),
+            )
+            return redirect(url_for("jobs.import_result", job_id=job.id))
+        count = import_kpi_values(current_user, upload.filename or "", data)
         flash(ngettext("%(num)s value imported.", "%(num)s values imported.", count), "success")
         return redirect(url_for("outcomes.index"))
     problems = getattr(refused.error, "problems", None)

@@ -7,14 +7,18 @@ import io
 from dataclasses import replace
 from typing import Any
 
-from flask import Response, abort, render_template, request, send_file
+from flask import Response, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from app.errors import refusal
+from app.extensions import db
 from app.i18n import current_locale_code
 from app.params import query_int
 from app.reports import bp
-from app.security import roles, signed_in
-from app.services.reports.build import LineOption, Report, ReportFilters
+from app.security import is_safe_redirect, roles, signed_in
+from app.services.jobs import fail_stale_jobs, followable_job_or_404
+from app.services.reports.build import ReportFilters
 from app.services.reports.charts import CHART_NAMES, FORMATS, chart_names_with_data
 from app.services.reports.documents import (
     chart_bytes,
@@ -25,8 +29,18 @@ from app.services.reports.documents import (
     xlsx_file,
 )
 from app.services.reports.exports import TABLE_KEYS, table_csv
+from app.services.reports.prepared import (
+    EXPORT_FORMATS,
+    EXPORT_JOB,
+    export_key,
+    line_of,
+    prepared_file,
+    prepared_formats,
+    submit_export,
+)
 from app.services.reports.profiles import profile_columns, report_profiles
 from app.services.visibility import READERS, get_visible_business_line_or_404
+from models import JobFile
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,11 +66,12 @@ def _page(
     report, tables = current_page(current_user, filters, current_locale_code())
     context: dict[str, Any] = {}
     if document:
-        line = _line(report, line_id) if line_id is not None else None
+        doc = describe(report, line_of(report, line_id))
         context = {
-            "doc": describe(report, line),
-            "line": line,
+            "doc": doc,
+            "line": line_of(report, line_id),
             "profiles": report_profiles(report, current_locale_code()),
+            "prepared": prepared_formats(current_user, filters, doc, current_locale_code()),
         }
     return render_template(
         template,
@@ -67,10 +82,6 @@ def _page(
         profile_columns=profile_columns,
         **context,
     )
-
-
-def _line(report: Report, business_line_id: int) -> LineOption:
-    return next(line for line in report.business_lines if line.id == business_line_id)
 
 
 @bp.route("/")
@@ -127,11 +138,15 @@ def _download(data: bytes, mimetype: str, name: str) -> Response:
 
 
 def _export(fmt: str, business_line_id: int | None) -> Response:
+    """The file at once: prepared by a job for the same data, else built while the client
+    waits (the API and scripts use these URLs; the pages offer a job instead)."""
     filters = _filters(business_line_id=business_line_id)
     report = current_report(current_user, filters)
-    line = _line(report, business_line_id) if business_line_id is not None else None
-    doc = describe(report, line)
+    doc = describe(report, line_of(report, business_line_id))
     locale = current_locale_code()
+    kept = prepared_file(export_key(current_user, filters, doc, locale, fmt))
+    if kept is not None:
+        return _download(kept.data, kept.mimetype, kept.filename)
     if fmt == "pdf":
         data = pdf_file(current_user, filters, report, doc, locale)
         return _download(data, "application/pdf", f"{doc.filename}.pdf")
@@ -156,3 +171,37 @@ def company_export(fmt: str) -> Response:
 @signed_in
 def line_export(business_line_id: int, fmt: str) -> Response:
     return _export(fmt, business_line_id)
+
+
+@bp.route("/exports/<fmt>", methods=["POST"])
+@signed_in
+def prepare_export(fmt: str) -> WerkzeugResponse:
+    """Queue a job preparing the company report's file, or a business line's (``?line=``)."""
+    line_id = query_int("line")
+    if fmt not in EXPORT_FORMATS or (line_id is None and current_user.role not in READERS):
+        abort(404)
+    filters = _filters(business_line_id=line_id)
+    with refusal():
+        job = submit_export(current_user, filters, fmt, locale=current_locale_code())
+        return redirect(url_for("reports.export_job", job_id=job.id))
+    return redirect(
+        request.referrer if is_safe_redirect(request.referrer) else url_for("main.home")
+    )
+
+
+@bp.route("/exports/<int:job_id>")
+@signed_in
+def export_job(job_id: int) -> str:
+    fail_stale_jobs()
+    job = followable_job_or_404(current_user, job_id, EXPORT_JOB)
+    return render_template("reports/export_job.html", job=job)
+
+
+@bp.route("/exports/<int:job_id>/file")
+@signed_in
+def export_file(job_id: int) -> Response:
+    job = followable_job_or_404(current_user, job_id, EXPORT_JOB)
+    kept = db.session.get(JobFile, job.result.get("file_id", 0)) if job.result else None
+    if kept is None:
+        abort(404)
+    return _download(kept.data, kept.mimetype, kept.filename)

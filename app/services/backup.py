@@ -44,9 +44,9 @@ class BackupError(Exception):
 
 #: Live sign-in sessions are not data: a restored database starts with everybody signed out,
 #: and an archive never holds anything that would let its reader resume someone's session.
-#: Background jobs are work in flight, not data; a run's fitted clustering state is derived
-#: from its findings and rebuilt when first needed.
-NOT_BACKED_UP = frozenset({"user_sessions", "jobs", "theme_model_states"})
+#: Background jobs and their files are work in flight, not data; a run's fitted clustering
+#: state is derived from its findings and rebuilt when first needed.
+NOT_BACKED_UP = frozenset({"user_sessions", "jobs", "job_files", "theme_model_states"})
 
 
 def _tables() -> list[Table]:
@@ -127,13 +127,20 @@ def _private_file(path: Path) -> Any:
 
 
 def create_backup(
-    engine: Engine, path: Path, progress: Callable[[int], None] = lambda _: None
+    engine: Engine,
+    path: Path,
+    progress: Callable[[int], None] = lambda _: None,
+    evidence_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Write every table to ``path`` in one consistent read; return the manifest."""
+    """Write every table to ``path`` in one consistent read, and every evidence file the
+    database names (from ``evidence_dir``); return the manifest."""
     tables: dict[str, dict[str, Any]] = {}
     problems: list[str] = []
     problem_count = [0]
-    with engine.connect() as connection, connection.begin():
+    with (
+        engine.connect().execution_options(ladder_read_only=True) as connection,
+        connection.begin(),
+    ):
         if connection.dialect.name == "postgresql":
             connection.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         revision = schema_revision(connection)
@@ -155,6 +162,7 @@ def create_backup(
                         count += 1
                 tables[table.name] = {"rows": count, "sha256": digest.hexdigest()}
                 progress(1)
+            evidence = _archive_evidence(connection, archive, evidence_dir)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -164,9 +172,70 @@ def create_backup(
                 "tables": tables,
                 "problems": problems,
                 "problem_count": problem_count[0],
+                "evidence": evidence,
             }
             archive.writestr("manifest.json", json.dumps(manifest, indent=2))
     return manifest
+
+
+def _evidence_path(directory: Path, sha256: str) -> Path:
+    """Where the evidence store keeps a file (``app.services.assessments.evidence_store``)."""
+    if len(sha256) != 64 or any(ch not in "0123456789abcdef" for ch in sha256):
+        raise BackupError(f"not an evidence file name: {sha256[:80]!r}")
+    return directory / sha256[:2] / sha256
+
+
+def _archive_evidence(
+    connection: Connection, archive: zipfile.ZipFile, directory: Path | None
+) -> dict[str, Any]:
+    """Every evidence file the rows name, as ``evidence/ab/abcdef…``; files missing from the
+    store are counted and named in the manifest."""
+    if directory is None:
+        return {"included": False, "files": 0, "bytes": 0, "missing": [], "missing_count": 0}
+    files, size, missing, missing_count = 0, 0, [], 0
+    table = Base.metadata.tables["evidence_files"]
+    for sha256 in connection.execute(select(table.c.sha256).distinct().order_by(table.c.sha256)):
+        source = _evidence_path(directory, sha256[0])
+        if not source.is_file():
+            missing_count += 1
+            if len(missing) < MAX_PROBLEMS:
+                missing.append(sha256[0])
+            continue
+        archive.write(source, f"evidence/{sha256[0][:2]}/{sha256[0]}", zipfile.ZIP_STORED)
+        files += 1
+        size += source.stat().st_size
+    return {
+        "included": True,
+        "files": files,
+        "bytes": size,
+        "missing": missing,
+        "missing_count": missing_count,
+    }
+
+
+def _restore_evidence(archive: zipfile.ZipFile, directory: Path) -> int:
+    """Put the archive's evidence files back into the store, each checked against its
+    name (its SHA-256); a file already there is kept. Returns how many the archive holds."""
+    count = 0
+    for member in archive.namelist():
+        if not member.startswith("evidence/") or member.endswith("/"):
+            continue
+        target = _evidence_path(directory, member.rsplit("/", 1)[-1])
+        count += 1
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".restore-{target.name}")
+        digest = hashlib.sha256()
+        with archive.open(member) as source, _private_file(temporary) as sink:
+            while chunk := source.read(1 << 20):
+                digest.update(chunk)
+                sink.write(chunk)
+        if digest.hexdigest() != target.name:
+            temporary.unlink()
+            raise BackupError(f"evidence file {member} in the archive is damaged")
+        os.replace(temporary, target)
+    return count
 
 
 def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
@@ -197,9 +266,14 @@ def _read_rows(
 
 
 def restore_backup(
-    engine: Engine, path: Path, progress: Callable[[int], None] = lambda _: None
+    engine: Engine,
+    path: Path,
+    progress: Callable[[int], None] = lambda _: None,
+    evidence_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Load an archive into an empty database at the same schema revision, all or nothing."""
+    """Load an archive into an empty database at the same schema revision, all or nothing,
+    and its evidence files into ``evidence_dir`` (before the rows commit: a damaged file
+    restores no row; files are named by their content, so one left behind is harmless)."""
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as error:
@@ -234,6 +308,8 @@ def restore_backup(
             progress(1)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
+        if evidence_dir is not None:
+            _restore_evidence(archive, evidence_dir)
     return manifest
 
 

@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.services.errors import ServiceError
+from app.services.visibility import MANAGERS
 from models import Job, JobState, User
 from models.base import as_utc, utcnow
 
@@ -395,6 +396,17 @@ def retry(job: Job) -> Job:
     job.heartbeat_at, job.started_at, job.finished_at = utcnow(), None, None
     db.session.flush()
     _dispatch(job)
+    return job
+
+
+def followable_job_or_404(user: User, job_id: int, kind: str | None = None) -> Job:
+    """A job ``user`` may follow: their own, or any for the PMO and admins; else a 404 (of
+    ``kind`` only, when given)."""
+    job = db.session.get(Job, job_id)
+    if job is None or (kind is not None and job.kind != kind):
+        abort(404)
+    if job.created_by_id != user.id and user.role not in MANAGERS:
+        abort(404)
     return job
 
 

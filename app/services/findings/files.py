@@ -14,7 +14,8 @@ from app.extensions import db
 from app.params import parse_id
 from app.services.audit import record_change
 from app.services.errors import ServiceError
-from app.services.findings.records import MAX_TEXT
+from app.services.findings.records import MAX_TEXT, area_names, reference_model
+from app.services.imports import importer
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, as_text, read_upload
 from app.services.tabular_export import xlsx_bytes
 from models import BusinessLine, Finding, FindingSource, User
@@ -164,3 +165,12 @@ def import_findings(
         label=_("Findings import"),
     )
     return len(values)
+
+
+@importer("findings")
+def import_findings_job(actor: User, filename: str, data: bytes, options: dict[str, Any]) -> int:
+    """:func:`import_findings` as a job runs it (``options``: ``cycle_id``)."""
+    areas = frozenset(area_names(reference_model(), "en"))
+    return import_findings(
+        actor, filename, data, known_areas=areas, cycle_id=options.get("cycle_id") or None
+    )

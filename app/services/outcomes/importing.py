@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 
 from app.services.errors import ServiceError
+from app.services.imports import importer
 from app.services.outcomes.kpis import KpiValue, KpiValuesRefused, write_kpi_values
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, Value, as_text, read_upload
 from models import User
@@ -43,7 +45,8 @@ def _period_text(cell: Value) -> str:
     return as_text(cell)
 
 
-def import_kpi_values(actor: User, filename: str, data: bytes) -> int:
+@importer("kpi_values")
+def import_kpi_values(actor: User, filename: str, data: bytes, options: Any = None) -> int:
     """Values from a table with the columns KPI, Business line (code), Period, Value."""
     try:
         table = read_upload(filename, data, max_rows=MAX_IMPORT_ROWS)
