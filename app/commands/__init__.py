@@ -65,7 +65,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "restore": LazyCommand(
         "app.commands.backup:restore_command",
-        "Restore an archive made by `ladder backup` into this (empty, migrated) database, and "
+        "Restore an archive made by `ladder backup` into this (empty, migrated) database, and\n"
         "its evidence files into the evidence folder.",
     ),
     "worker": LazyCommand(

@@ -93,7 +93,7 @@ def cluster_command(
     Runs without creating the app (no database, messages in English), unless --model names a
     model imported into the database."""
     # imported here: scikit-learn and rjieba would slow every other command's start
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     from assessments.clustering import cluster_texts, result_to_dict
 

@@ -192,7 +192,8 @@ def _archive_evidence(
     store are counted and named in the manifest."""
     if directory is None:
         return {"included": False, "files": 0, "bytes": 0, "missing": [], "missing_count": 0}
-    files, size, missing, missing_count = 0, 0, [], 0
+    files, size, missing_count = 0, 0, 0
+    missing: list[str] = []
     table = Base.metadata.tables["evidence_files"]
     for sha256 in connection.execute(select(table.c.sha256).distinct().order_by(table.c.sha256)):
         source = _evidence_path(directory, sha256[0])

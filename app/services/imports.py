@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
 from flask_babel import force_locale
@@ -33,14 +33,15 @@ KEEP_UPLOADS = timedelta(days=7)
 #: ``(actor, filename, data, options) -> rows imported``; raises ServiceError (with
 #: ``errors`` or ``problems``: objects with row, column and message) to import nothing.
 Importer = Callable[[User, str, bytes, dict[str, Any]], int]
+ImporterT = TypeVar("ImporterT", bound=Importer)
 
 IMPORTERS: dict[str, Importer] = {}
 
 
-def importer(name: str) -> Callable[[Importer], Importer]:
+def importer(name: str) -> Callable[[ImporterT], ImporterT]:
     """Register an import function that :func:`submit_import` can run as a job."""
 
-    def register(function: Importer) -> Importer:
+    def register(function: ImporterT) -> ImporterT:
         IMPORTERS[name] = function
         return function
 

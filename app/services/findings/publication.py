@@ -47,7 +47,7 @@ def current_run() -> ClusteringRun | None:
     )
 
 
-def current_run_id() -> Select[tuple[int]]:
+def current_run_id() -> Select[int]:
     """The current run's id, as a scalar subquery for report queries."""
     return (
         select(ClusteringRun.id)
@@ -66,7 +66,7 @@ def can_view_run(user: User, run: ClusteringRun) -> bool:
     return sees_drafts(user) or run.published
 
 
-def visible_runs(user: User) -> Select[tuple[ClusteringRun]]:
+def visible_runs(user: User) -> Select[ClusteringRun]:
     stmt = select(ClusteringRun).order_by(ClusteringRun.id.desc())
     return stmt if sees_drafts(user) else stmt.where(ClusteringRun.published_at.is_not(None))
 
@@ -141,7 +141,8 @@ def _plan(run: ClusteringRun, previous: ClusteringRun | None) -> Plan:
         .join(Theme, Theme.id == ImprovementItem.theme_id)
         .where(Theme.run_id == previous.id)
     ):
-        items[theme_id].append(item_id)
+        if theme_id is not None:  # the join keeps only linked items
+            items[theme_id].append(item_id)
     return plan_publication(
         _run_themes(previous),
         _run_themes(run),
