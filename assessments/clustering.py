@@ -9,10 +9,13 @@ Pipeline (:func:`cluster_texts`):
    every area, measured in the areas' own vocabulary (IDF over the areas, so a term shared
    by every area counts least). Two complaints that never share a word but both read
    like "requirements management" land close together, in either language.
-4. **k-means** (k-means++, several starts, fixed seed) on the L2-normalised concatenation —
-   spherical k-means in effect. With ``k=None``, k is the best cosine silhouette over
-   2..min(15, n/5, √n + 2) on a sample: silhouette on sparse short texts keeps rising with
-   k, so without the √n bound 80 texts got 12–15 themes.
+4. **k-means** on the L2-normalised concatenation — spherical k-means in effect — started,
+   on inputs of up to 2,000 distinct texts, from a spectral clustering of the graph linking
+   each text to its 10 most similar ones (k-means++ with several starts on larger inputs;
+   fixed seed either way). With ``k=None``, k is the smallest k within 5 % of the best
+   cosine silhouette over 2..min(15, n/5, √n + 2) on a sample: silhouette on sparse short
+   texts keeps rising with k, so without the √n bound and the tolerance 80 texts got 12–15
+   themes.
 5. **Themes**: sorted by size; labelled by the terms most frequent in the theme relative to
    the whole set; mapped to the areas closest to the theme's centroid.
 
