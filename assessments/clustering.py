@@ -9,10 +9,13 @@ Pipeline (:func:`cluster_texts`):
    every area, measured in the areas' own vocabulary (IDF over the areas, so a term shared
    by every area counts least). Two complaints that never share a word but both read
    like "requirements management" land close together, in either language.
-4. **k-means** (k-means++, several starts, fixed seed) on the L2-normalised concatenation —
-   spherical k-means in effect. With ``k=None``, k is the best cosine silhouette over
-   2..min(15, n/5, √n + 2) on a sample: silhouette on sparse short texts keeps rising with
-   k, so without the √n bound 80 texts got 12–15 themes.
+4. **k-means** on the L2-normalised concatenation — spherical k-means in effect — started,
+   on inputs of up to 2,000 distinct texts, from a spectral clustering of the graph linking
+   each text to its 10 most similar ones (k-means++ with several starts on larger inputs;
+   fixed seed either way). With ``k=None``, k is the smallest k within 5 % of the best
+   cosine silhouette over 2..min(15, n/5, √n + 2) on a sample: silhouette on sparse short
+   texts keeps rising with k, so without the √n bound and the tolerance 80 texts got 12–15
+   themes.
 5. **Themes**: sorted by size; labelled by the terms most frequent in the theme relative to
    the whole set; mapped to the areas closest to the theme's centroid.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +39,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
+from sklearn.cluster import KMeans, SpectralClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
@@ -106,7 +110,17 @@ _N_INIT_SEARCH_LARGE = 1
 _N_INIT_SMALL = 100
 _SMALL = 2000
 _N_INIT_SEARCH = 6
+# Inputs of up to _SMALL distinct texts are partitioned by spectral clustering of the graph
+# linking each text to its _NEIGHBOURS most similar ones, then k-means started from those
+# clusters (so every text is nearest its own centroid, as assignment of new texts needs).
+# Short texts share few terms: k-means alone on their sparse vectors splits along incidental
+# words, whereas the neighbour graph follows chains of texts that each share something. On
+# the labelled, holdout and eval2 sets (benchmarks/cluster_quality.py) it raised ARI with k
+# given at every block weighting tried; see docs/performance.md.
+_NEIGHBOURS = 10
+_SPECTRAL_MIN = 3  # rows per cluster below which spectral gives way to plain k-means
 _K_SQRT_EXTRA = 2  # auto k never exceeds sqrt(n) + 2: 80 texts -> at most 10 themes
+_K_TOLERANCE = 0.05  # auto k: the smallest k within 5 % of the best silhouette
 # Weight of the words block of a text written without any Chinese, in an input that has
 # Chinese: English words never meet Chinese ones, so at full weight English complaints
 # cluster by language instead of by topic. Their concepts and area affinity still count.
@@ -361,6 +375,40 @@ def _kmeans(
     )
 
 
+def _partition(
+    matrix: sp.csr_matrix,
+    k: int,
+    seed: int,
+    n_init: int,
+    weights: NDArray[np.intp] | None = None,
+) -> KMeans:
+    """k-means of the rows, started from a spectral clustering of their neighbour graph on
+    inputs of at most _SMALL rows (see :data:`_NEIGHBOURS`), else from k-means++."""
+    n = matrix.shape[0]
+    if n > _SMALL or n < max(_SPECTRAL_MIN * k, 2 * _NEIGHBOURS) or k < 2:
+        return _kmeans(matrix, k, seed, n_init, weights)
+    sims = np.asarray((matrix @ matrix.T).todense(), dtype=np.float64)
+    np.fill_diagonal(sims, -np.inf)
+    near = np.argsort(-sims, axis=1, kind="stable")[:, :_NEIGHBOURS]
+    graph = np.zeros_like(sims)
+    rows = np.arange(n)[:, None]
+    graph[rows, near] = np.clip(sims[rows, near], 0.0, None)
+    graph = np.maximum(graph, graph.T)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+        spectral = SpectralClustering(
+            n_clusters=k, affinity="precomputed", random_state=seed, n_init=10
+        ).fit(graph)
+    labels = spectral.labels_.astype(np.intp)
+    row_weights = np.ones(n) if weights is None else weights.astype(np.float64)
+    member = sp.csr_matrix((row_weights, (labels, np.arange(n))), shape=(k, n))
+    totals = np.maximum(np.asarray(member.sum(axis=1)), 1e-12)
+    means = np.asarray((member @ matrix).todense(), dtype=np.float64) / totals
+    return KMeans(n_clusters=k, init=means, n_init=1, random_state=seed).fit(
+        matrix, sample_weight=None if weights is None else weights.astype(np.float64)
+    )
+
+
 def _choose_k(
     matrix: sp.csr_matrix, distinct: int, seed: int, tick: Callable[[], None], stages: int
 ) -> tuple[int, dict[str, float]]:
@@ -397,7 +445,12 @@ def _choose_k(
         tick()
     if not scores:  # the sample was too uniform to score any split
         return 2, scores
-    best = max(scores, key=lambda k: (scores[k], -int(k)))
+    # The smallest k within _K_TOLERANCE of the best silhouette: on short texts it keeps
+    # creeping up with k, so its maximum favours many small themes.
+    top = max(scores.values())
+    best = min(
+        (k for k, score in scores.items() if score >= top - _K_TOLERANCE * abs(top)), key=int
+    )
     return int(best), scores
 
 
@@ -675,7 +728,7 @@ def cluster_texts(
         start = None
         if SEED_FROM_CLUSTERS and 1 < n_clusters < distinct:
             n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
-            fitted = _kmeans(distinct_features.matrix, n_clusters, seed, n_init, weights)
+            fitted = _partition(distinct_features.matrix, n_clusters, seed, n_init, weights)
             start = fitted.labels_.astype(np.intp)[inverse]
         found, centroid_rows = seeded_kmeans(matrix, seeds, n_clusters, seed, start)
     else:
@@ -686,7 +739,7 @@ def cluster_texts(
             n_clusters = min(k, distinct)
         if n_clusters > 1:
             n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
-            fitted = _kmeans(distinct_features.matrix, n_clusters, seed, n_init, weights)
+            fitted = _partition(distinct_features.matrix, n_clusters, seed, n_init, weights)
             found = fitted.labels_.astype(np.intp)[inverse]
         else:
             found = np.zeros(len(content), dtype=np.intp)
