@@ -27,9 +27,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
 #: The least Jaccard overlap of finding ids for two themes of two runs to be the same theme.
 MIN_OVERLAP = 0.3
 #: The share of an unmatched new theme's findings that must lie in an old merged theme for
@@ -64,6 +61,11 @@ def match_themes(
     """``{new theme id: old theme id}``: each new theme paired with at most one old theme,
     maximising the total Jaccard overlap of their findings; pairs below ``min_overlap``
     are left unmatched. Deterministic: themes are taken in id order."""
+    # imported here: the app imports this module, and a web process should not pay for SciPy
+    # until someone publishes a run
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     old_ids, new_ids = sorted(old), sorted(new)
     if not old_ids or not new_ids:
         return {}

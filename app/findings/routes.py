@@ -153,7 +153,7 @@ def import_file() -> str | Response | tuple[str, int]:
         return render_template("findings/import.html", form=form, errors=[]), status
     upload = form.file.data
     data = upload.read()
-    if runs_as_job(data):
+    if runs_as_job(upload.filename or "", data):
         with refusal(form):
             job = submit_import(
                 current_user,

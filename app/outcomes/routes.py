@@ -119,7 +119,7 @@ def import_values():
     with refusal(form) as refused:
         upload = form.file.data
         data = upload.read()
-        if runs_as_job(data):
+        if runs_as_job(upload.filename or "", data):
             job = submit_import(
                 current_user,
                 "kpi_values",

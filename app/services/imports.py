@@ -23,6 +23,7 @@ from sqlalchemy import delete
 from app.extensions import db
 from app.services.errors import ServiceError
 from app.services.jobs import JobContext, job_kind, submit
+from app.services.tabular import MAX_IMPORT_ROWS, TableError, read_upload
 from models import Job, JobFile, User
 from models.base import utcnow
 
@@ -48,9 +49,18 @@ def importer(name: str) -> Callable[[ImporterT], ImporterT]:
     return register
 
 
-def runs_as_job(data: bytes) -> bool:
-    """Whether an upload of this size is imported by a job rather than while the page waits."""
-    return len(data) > int(current_app.config["IMPORT_JOB_BYTES"])
+def runs_as_job(filename: str, data: bytes) -> bool:
+    """Whether an upload is imported by a job rather than while the page waits: one larger
+    than ``LADDER_IMPORT_JOB_BYTES`` whose table can be read within the row limit. A table
+    that cannot be read (too many rows, a broken or hostile file) is refused at once by the
+    import itself, with its message, instead of after a round trip through the queue."""
+    if len(data) <= int(current_app.config["IMPORT_JOB_BYTES"]):
+        return False
+    try:
+        read_upload(filename, data, max_rows=MAX_IMPORT_ROWS)
+    except TableError:
+        return False
+    return True
 
 
 def submit_import(
