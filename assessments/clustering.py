@@ -47,6 +47,7 @@ from assessments.seeded_clustering import (
     seeded_kmeans,
 )
 from assessments.taxonomy import Problem, TaxonomyModel, load_model, problems
+from assessments.term_counts import tfidf
 from assessments.text import (
     CONCEPT_NAMES,
     CONCEPTS,
@@ -276,7 +277,7 @@ class _AreaSpace:
 
 def _embed(tokens: Sequence[Tokens], vectorizers: Vectorizers) -> sp.csr_matrix:
     blocks = [
-        weight * normalize(vectorizer.transform([getattr(t, kind) for t in tokens]))
+        weight * normalize(tfidf([getattr(t, kind) for t in tokens], vectorizer))
         for kind, weight, vectorizer in vectorizers
     ]
     kinds = [kind for kind, _, _ in vectorizers]
