@@ -37,7 +37,6 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
 from assessments.seeded_clustering import (
@@ -74,6 +73,7 @@ __all__ = [
     "assign_with_examples",
     "cluster_texts",
     "result_to_dict",
+    "silhouette_precomputed",
 ]
 
 ProgressCallback = Callable[[int, int], None]
@@ -383,15 +383,13 @@ def _choose_k(
     sample_distinct = _distinct_rows(sample) if sample is not matrix else distinct
     scores: dict[str, float] = {}
     candidates = range(2, k_max + 1)
-    # Cosine distances of the sample once, for every k (rows are unit length).
-    distances = np.clip(1.0 - np.asarray((sample @ sample.T).todense()), 0.0, 2.0)
-    np.fill_diagonal(distances, 0.0)
+    distances = _cosine_distances(sample)  # once, for every k
     for k in candidates:
         if k < min(sample_distinct, sample.shape[0]):
             starts = _N_INIT_SEARCH if n <= _SMALL else _N_INIT_SEARCH_LARGE
             labels = _kmeans(sample, k, seed, starts).labels_
             if len(set(labels.tolist())) > 1:
-                score = float(silhouette_score(distances, labels, metric="precomputed"))
+                score = silhouette_precomputed(distances, labels)
                 scores[str(k)] = round(score, 4)
         tick()
     for _ in range(stages - len(candidates)):
@@ -400,6 +398,30 @@ def _choose_k(
         return 2, scores
     best = max(scores, key=lambda k: (scores[k], -int(k)))
     return int(best), scores
+
+
+def silhouette_precomputed(distances: NDArray[np.floating[Any]], labels: NDArray[np.intp]) -> float:
+    """Mean silhouette of a clustering given the pairwise distances of its rows (zero
+    diagonal): scikit-learn's ``silhouette_score(distances, labels, metric="precomputed")``
+    (equal to rounding, checked by the tests) from one matrix product with the cluster
+    indicators instead of a pass per row. Needs 2 <= clusters < rows; a row alone in its
+    cluster scores 0."""
+    ids, labels = np.unique(labels, return_inverse=True)
+    n, k = len(labels), len(ids)
+    if not 1 < k < n:
+        raise ValueError(f"silhouette needs 2 to {n - 1} clusters, got {k}")
+    members = np.zeros((n, k))
+    members[np.arange(n), labels] = 1.0
+    sums = np.asarray(distances, dtype=np.float64) @ members
+    sizes = members.sum(axis=0)
+    rows = np.arange(n)
+    own = sums[rows, labels]
+    sums[rows, labels] = np.inf
+    nearest = (sums / sizes).min(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        within = own / (sizes[labels] - 1)
+        scores = (nearest - within) / np.maximum(within, nearest)
+    return float(np.nan_to_num(scores).mean())
 
 
 def _surface_forms(tokens: Sequence[Tokens]) -> dict[str, str]:
@@ -524,7 +546,14 @@ def _sample_silhouette(matrix: sp.csr_matrix, labels: NDArray[np.intp], seed: in
         matrix, labels = matrix[rows], labels[rows]
     if not 1 < len(set(labels.tolist())) < matrix.shape[0]:
         return 0.0
-    return round(float(silhouette_score(matrix, labels, metric="cosine")), 4)
+    return round(silhouette_precomputed(_cosine_distances(matrix), labels), 4)
+
+
+def _cosine_distances(matrix: sp.csr_matrix) -> NDArray[np.floating[Any]]:
+    """Pairwise cosine distances of rows of length 1 (zero diagonal)."""
+    distances = np.clip(1.0 - np.asarray((matrix @ matrix.T).todense()), 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    return distances
 
 
 def _tokenize_all(texts: Sequence[str]) -> list[Tokens]:
