@@ -46,7 +46,7 @@ from assessments.seeded_clustering import (
     seeded_kmeans,
 )
 from assessments.taxonomy import Problem, TaxonomyModel, load_model, problems
-from assessments.term_counts import tfidf
+from assessments.term_counts import term_counts, tfidf
 from assessments.text import (
     CONCEPT_NAMES,
     CONCEPTS,
@@ -224,30 +224,34 @@ def _fit_vectorizers(
     all (e.g. bigrams of an English-only input).
 
     ``counts``: how many times each of ``tokens`` (distinct texts) occurs in the input; the
-    IDF is then the one a fit on the whole input would give."""
+    IDF is then the one a fit on the whole input would give.
+
+    The vectorizers are those ``TfidfVectorizer.fit`` makes (vocabulary in term order, its
+    smoothed float32 IDF), set from one sparse count of the documents instead of its
+    per-document dicts."""
     fitted = []
     for kind, weight in _BLOCKS:
         docs = [getattr(t, kind) for t in tokens]
-        if any(docs):
+        terms = sorted({term for doc in docs for term in doc})
+        if terms:
             vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-            vectorizer.fit(docs)
-            if counts is not None and bool((counts != 1).any()):
-                vectorizer.idf_ = _repeated_idf(vectorizer.vocabulary_, docs, counts)
+            vectorizer.vocabulary_ = {term: i for i, term in enumerate(terms)}
+            vectorizer.idf_ = _smoothed_idf(term_counts(docs, vectorizer.vocabulary_), counts)
             fitted.append((kind, weight, vectorizer))
     return tuple(fitted)
 
 
-def _repeated_idf(
-    vocabulary: dict[str, int], docs: Sequence[Sequence[str]], counts: NDArray[np.intp]
+def _smoothed_idf(
+    matrix: sp.csr_matrix, counts: NDArray[np.intp] | None = None
 ) -> NDArray[np.float32]:
     """The smoothed IDF of scikit-learn's ``TfidfTransformer`` (float32, as it computes it)
-    over a corpus where ``docs[i]`` occurs ``counts[i]`` times."""
-    df = np.zeros(len(vocabulary), dtype=np.int64)
-    for doc, count in zip(docs, counts, strict=True):
-        for term in set(doc):
-            df[vocabulary[term]] += count
-    idf = np.full(len(vocabulary), int(counts.sum()) + 1, dtype=np.float32)
-    idf /= (df + 1).astype(np.float32)
+    of a term-count matrix whose row ``i`` occurs ``counts[i]`` times (once without
+    ``counts``)."""
+    n_docs = matrix.shape[0] if counts is None else int(counts.sum())
+    per_entry = None if counts is None else np.repeat(counts, np.diff(matrix.indptr))
+    df = np.bincount(matrix.indices, weights=per_entry, minlength=matrix.shape[1])
+    idf = np.full(matrix.shape[1], n_docs + 1, dtype=np.float32)
+    idf /= (df.astype(np.int64) + 1).astype(np.float32)
     np.log(idf, out=idf)
     idf += 1.0
     return idf

@@ -61,3 +61,20 @@ def test_tfidf_with_a_replaced_idf() -> None:
     vectorizer.fit(docs)
     vectorizer.idf_ = np.linspace(1.0, 3.0, len(vectorizer.vocabulary_)).astype(np.float32)
     _same(tfidf(docs, vectorizer), vectorizer.transform(docs))
+
+
+@pytest.mark.parametrize("repeats", [None, [1, 3, 1, 2, 1, 4]])
+def test_fitted_vectorizers_equal_a_fit_on_every_row(repeats: list[int] | None) -> None:
+    """The clustering's vectorizers, fitted on distinct texts with their counts, have the
+    vocabulary and IDF of ``TfidfVectorizer.fit`` on all rows, repeats included."""
+    from assessments.clustering import _fit_vectorizers
+
+    tokens = [tokenize(t) for t in TEXTS]
+    counts = None if repeats is None else np.array(repeats, dtype=np.intp)
+    rows = [t for t, n in zip(tokens, repeats or [1] * len(tokens), strict=True) for _ in range(n)]
+    for kind, _, ours in _fit_vectorizers(tokens, counts):
+        theirs = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
+        theirs.fit([getattr(t, kind) for t in rows])
+        assert ours.vocabulary_ == theirs.vocabulary_
+        assert ours.idf_.dtype == theirs.idf_.dtype
+        assert np.array_equal(ours.idf_, theirs.idf_)
