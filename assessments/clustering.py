@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -344,12 +345,15 @@ def _distinct_texts(
 
 
 def _distinct_rows(matrix: sp.csr_matrix) -> int:
-    seen = set()
-    for i in range(matrix.shape[0]):
-        start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        row = np.round(matrix.data[start:end], 5)
-        seen.add((matrix.indices[start:end].tobytes(), row.tobytes()))
-    return len(seen)
+    data = np.round(matrix.data, 5)
+    bounds = matrix.indptr.tolist()
+    indices = matrix.indices
+    return len(
+        {
+            (indices[start:end].tobytes(), data[start:end].tobytes())
+            for start, end in pairwise(bounds)
+        }
+    )
 
 
 def _kmeans(
