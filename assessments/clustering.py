@@ -96,6 +96,7 @@ SEED_FROM_CLUSTERS = True
 MAX_AUTO_K = 15
 _MIN_PER_THEME = 5  # auto k never exceeds n / 5
 _SILHOUETTE_SAMPLE = 1000
+_DENSE_BYTES = 64 * 2**20  # largest dense copy of a sample taken for its distances
 # Large inputs: a flat objective matters less there (many texts per theme), and each start
 # costs a pass over every row, so few starts; k is chosen on a sample with one start per k.
 # Measured on 20,000 synthetic rows (docs/performance.md): one search start instead of two
@@ -558,8 +559,17 @@ def _sample_silhouette(matrix: sp.csr_matrix, labels: NDArray[np.intp], seed: in
 
 
 def _cosine_distances(matrix: sp.csr_matrix) -> NDArray[np.floating[Any]]:
-    """Pairwise cosine distances of rows of length 1 (zero diagonal)."""
-    distances = np.clip(1.0 - np.asarray((matrix @ matrix.T).todense()), 0.0, 2.0)
+    """Pairwise cosine distances of rows of length 1 (zero diagonal).
+
+    The products are taken against a dense copy of the used columns when it is small: the
+    same sums in the same order as the sparse product (equal to the bit), in a third of the
+    time (1,000 rows of the 20,000: 0.10 → 0.03 s)."""
+    used = matrix[:, np.unique(matrix.indices)]
+    if used.shape[0] * used.shape[1] * used.dtype.itemsize <= _DENSE_BYTES:
+        products = np.asarray(used @ used.T.toarray())
+    else:
+        products = np.asarray((used @ used.T).todense())
+    distances = np.clip(1.0 - products, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     return distances
 

@@ -41,3 +41,22 @@ def test_float32_distances_of_a_sparse_product() -> None:
 def test_one_cluster_or_one_row_per_cluster_is_refused(labels: list[int]) -> None:
     with pytest.raises(ValueError, match="clusters"):
         silhouette_precomputed(_distances(5, n=4), np.array(labels))
+
+
+def test_cosine_distances_through_a_dense_copy_equal_the_sparse_product(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    from assessments import clustering
+
+    rng = np.random.default_rng(6)
+    dense = rng.random((60, 300)) * (rng.random((60, 300)) < 0.05)
+    dense[:, 0] = 1.0  # no empty row
+    matrix = sp.csr_matrix(normalize(dense).astype(np.float32))
+    expected = np.clip(1.0 - np.asarray((matrix @ matrix.T).todense()), 0.0, 2.0)
+    np.fill_diagonal(expected, 0.0)
+    assert np.array_equal(clustering._cosine_distances(matrix), expected)
+    monkeypatch.setattr(clustering, "_DENSE_BYTES", 0)  # too large for a dense copy
+    assert np.array_equal(clustering._cosine_distances(matrix), expected)
