@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
+from assessments.term_counts import term_counts
 from assessments.text import Tokens, normalize
 
 __all__ = [
@@ -136,7 +137,7 @@ class TaxonomyModel:
             (self.word_vectorizer, self.word_idf, [word_features(t) for t in tokens]),
             (self.char_vectorizer, self.char_idf, [char_ngrams(t) for t in texts]),
         ):
-            counts = vectorizer.transform(docs).astype(np.float64)
+            counts = term_counts(docs, vectorizer.vocabulary, np.float64)
             counts.data = 1.0 + np.log(counts.data)
             blocks.append(l2_normalize(counts @ sp.diags(idf)))
         matrix: sp.csr_matrix = sp.hstack(blocks, format="csr")
