@@ -81,6 +81,9 @@ def served(tmp_path):
             "LADDER_BIND": f"127.0.0.1:{port}",
             "LADDER_INSTANCE_PATH": str(tmp_path / "instance"),
             "LADDER_MAX_UPLOAD_BYTES": str(50 * 1024 * 1024),
+            # the import in the request, as the web process does it below the job threshold
+            # (a killed worker's import job is tests/test_jobs_worker.py's concern)
+            "LADDER_IMPORT_JOB_BYTES": str(50 * 1024 * 1024),
         }
         gunicorn = Path(sys.executable).with_name("gunicorn")
         master = subprocess.Popen(
