@@ -18,14 +18,12 @@ from typing import Any, TypeVar
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete
 
 from app.extensions import db
 from app.services.errors import ServiceError
-from app.services.jobs import JobContext, job_kind, submit
+from app.services.jobs import JobContext, job_kind, keep_job_file, submit
 from app.services.tabular import MAX_IMPORT_ROWS, TableError, read_upload
 from models import Job, JobFile, User
-from models.base import utcnow
 
 IMPORT_JOB = "import_file"
 #: An upload whose job never ran to the end is kept this long for a retry.
@@ -69,20 +67,14 @@ def submit_import(
     """Keep the upload and queue its import (runs once the request commits)."""
     if name not in IMPORTERS:
         raise ValueError(f"unknown importer {name!r}")
-    db.session.execute(
-        delete(JobFile).where(
-            JobFile.purpose == "import", JobFile.created_at < utcnow() - KEEP_UPLOADS
-        )
-    )
-    upload = JobFile(
-        purpose="import",
+    upload = keep_job_file(
+        "import",
+        kept_for=KEEP_UPLOADS,
         key=name,
         filename=filename[:200],
         data=data,
         created_by_id=actor.id,
     )
-    db.session.add(upload)
-    db.session.flush()
     payload = {
         "importer": name,
         "file_id": upload.id,

@@ -32,13 +32,13 @@ from typing import Any
 
 from flask import Flask, abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.services.errors import ServiceError
 from app.services.visibility import MANAGERS
-from models import Job, JobState, User
+from models import Job, JobFile, JobState, User
 from models.base import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -432,3 +432,15 @@ def job_status(job: Job) -> dict[str, Any]:
         "result": job.result,
         "heartbeat_at": as_utc(job.heartbeat_at).isoformat() if job.heartbeat_at else None,
     }
+
+
+def keep_job_file(purpose: str, *, kept_for: timedelta, **fields: Any) -> JobFile:
+    """Store a file a job reads or writes (an upload, a prepared report), first dropping the
+    files of the same purpose older than ``kept_for``; the caller commits."""
+    db.session.execute(
+        delete(JobFile).where(JobFile.purpose == purpose, JobFile.created_at < utcnow() - kept_for)
+    )
+    kept = JobFile(purpose=purpose, **fields)
+    db.session.add(kept)
+    db.session.flush()
+    return kept

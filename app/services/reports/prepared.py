@@ -17,10 +17,10 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.services.jobs import JobContext, job_kind, submit
+from app.services.jobs import JobContext, job_kind, keep_job_file, submit
 from app.services.reports.build import Report, ReportFilters, data_fingerprint
 from app.services.reports.documents import (
     Document,
@@ -30,7 +30,6 @@ from app.services.reports.documents import (
     xlsx_file,
 )
 from models import Job, JobFile, User
-from models.base import utcnow
 
 EXPORT_JOB = "report_export"
 EXPORT_FORMATS = ("pdf", "xlsx")
@@ -117,19 +116,13 @@ def _prepare(context: JobContext) -> dict[str, Any]:
             data = make(user, filters, report, doc, locale)
             user_id, filename = user.id, f"{doc.filename}.{fmt}"
             db.session.commit()  # ends the read-only snapshot; nothing was written
-            db.session.execute(
-                delete(JobFile).where(
-                    JobFile.purpose == "report", JobFile.created_at < utcnow() - KEEP
-                )
-            )
-            kept = JobFile(
-                purpose="report",
+            kept = keep_job_file(
+                "report",
+                kept_for=KEEP,
                 key=key,
                 filename=filename,
                 mimetype=MIMETYPES[fmt],
                 data=data,
                 created_by_id=user_id,
             )
-            db.session.add(kept)
-            db.session.flush()
     return {"file_id": kept.id, "filename": kept.filename}
