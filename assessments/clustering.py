@@ -12,10 +12,11 @@ Pipeline (:func:`cluster_texts`):
 4. **k-means** on the L2-normalised concatenation — spherical k-means in effect — started,
    on inputs of up to 2,000 distinct texts, from a spectral clustering of the graph linking
    each text to its 10 most similar ones (k-means++ with several starts on larger inputs;
-   fixed seed either way). With ``k=None``, k is the smallest k within 5 % of the best
-   cosine silhouette over 2..min(15, n/5, √n + 2) on a sample: silhouette on sparse short
-   texts keeps rising with k, so without the √n bound and the tolerance 80 texts got 12–15
-   themes.
+   fixed seed either way; on inputs of more than 2,000 texts the k-means of
+   :mod:`assessments.kmeans`, so that they never import scikit-learn). With ``k=None``, k
+   is the smallest k within 5 % of the best cosine silhouette over 2..min(15, n/5, √n + 2)
+   on a sample: silhouette on sparse short texts keeps rising with k, so without the √n
+   bound and the tolerance 80 texts got 12–15 themes.
 5. **Themes**: sorted by size; labelled by the terms most frequent in the theme relative to
    the whole set; mapped to the areas closest to the theme's centroid.
 
@@ -40,10 +41,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans, SpectralClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
+from assessments.kmeans import kmeans
 from assessments.seeded_clustering import (
     centroids_of,
     confidence,
@@ -51,7 +50,8 @@ from assessments.seeded_clustering import (
     seeded_kmeans,
 )
 from assessments.taxonomy import Problem, TaxonomyModel, load_model, problems
-from assessments.term_counts import term_counts, tfidf
+from assessments.term_counts import TfidfWeights, term_counts, tfidf
+from assessments.term_counts import l2_normalize as normalize
 from assessments.text import (
     CONCEPT_NAMES,
     CONCEPTS,
@@ -83,7 +83,7 @@ __all__ = [
 
 ProgressCallback = Callable[[int, int], None]
 FloatArray = NDArray[np.float64]
-Vectorizers = tuple[tuple[str, float, TfidfVectorizer], ...]
+Vectorizers = tuple[tuple[str, float, TfidfWeights], ...]
 """(token kind, block weight, fitted vectorizer) for each token block."""
 
 # Relative weights of the token blocks and of the area-affinity block. Measured on the
@@ -229,10 +229,6 @@ class ClusteringResult:
     """How sure the assignment of each input row is, 0..1 (see :func:`_confidence`)."""
 
 
-def _identity(tokens: Sequence[str]) -> Sequence[str]:
-    return tokens
-
-
 def _fit_vectorizers(
     tokens: Sequence[Tokens], counts: NDArray[np.intp] | None = None
 ) -> Vectorizers:
@@ -242,7 +238,7 @@ def _fit_vectorizers(
     ``counts``: how many times each of ``tokens`` (distinct texts) occurs in the input; the
     IDF is then the one a fit on the whole input would give.
 
-    The vectorizers are those ``TfidfVectorizer.fit`` makes (vocabulary in term order, its
+    The weightings are those ``TfidfVectorizer.fit`` makes (vocabulary in term order, its
     smoothed float32 IDF), set from one sparse count of the documents instead of its
     per-document dicts."""
     fitted = []
@@ -250,10 +246,9 @@ def _fit_vectorizers(
         docs = [getattr(t, kind) for t in tokens]
         terms = sorted({term for doc in docs for term in doc})
         if terms:
-            vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-            vectorizer.vocabulary_ = {term: i for i, term in enumerate(terms)}
-            vectorizer.idf_ = _smoothed_idf(term_counts(docs, vectorizer.vocabulary_), counts)
-            fitted.append((kind, weight, vectorizer))
+            vocabulary = {term: i for i, term in enumerate(terms)}
+            idf = _smoothed_idf(term_counts(docs, vocabulary), counts)
+            fitted.append((kind, weight, TfidfWeights(vocabulary, idf)))
     return tuple(fitted)
 
 
@@ -376,27 +371,42 @@ def _kmeans(
     k: int,
     seed: int,
     n_init: int,
+    large: bool,
     weights: NDArray[np.intp] | None = None,
-) -> KMeans:
-    """k-means of the rows; ``weights``: how many input rows each row stands for (the same
-    objective as the repeated rows, for a fraction of the work)."""
-    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(
+) -> NDArray[np.intp]:
+    """Cluster of each row by k-means (k-means++ starts); ``weights``: how many input rows
+    each row stands for (the same objective as the repeated rows, for a fraction of the
+    work). Large inputs (more than :data:`_SMALL` rows) take :func:`assessments.kmeans.kmeans`
+    and never import scikit-learn; small ones keep scikit-learn's ``KMeans``, whose
+    results the labelled sets' figures were measured with."""
+    if large:
+        return kmeans(matrix, k, seed=seed, n_init=n_init, weights=weights).labels
+    # imported here: ≈ 2.4 s of start-up, paid by small inputs only
+    from sklearn.cluster import KMeans
+
+    fitted = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(
         matrix, sample_weight=None if weights is None else weights.astype(np.float64)
     )
+    labels: NDArray[np.intp] = fitted.labels_.astype(np.intp)
+    return labels
 
 
 def _partition(
     matrix: sp.csr_matrix,
     k: int,
     seed: int,
-    n_init: int,
+    large: bool,
     weights: NDArray[np.intp] | None = None,
-) -> KMeans:
-    """k-means of the rows, started from a spectral clustering of their neighbour graph on
-    inputs of at most _SMALL rows (see :data:`_NEIGHBOURS`), else from k-means++."""
+) -> NDArray[np.intp]:
+    """Cluster of each row by k-means, started from a spectral clustering of their
+    neighbour graph on inputs of at most _SMALL distinct rows (see :data:`_NEIGHBOURS`),
+    else from k-means++ (:data:`_N_INIT` starts on large inputs, :data:`_N_INIT_SMALL` on
+    small ones)."""
     n = matrix.shape[0]
     if n > _SMALL or n < max(_SPECTRAL_MIN * k, 2 * _NEIGHBOURS) or k < 2:
-        return _kmeans(matrix, k, seed, n_init, weights)
+        return _kmeans(matrix, k, seed, _N_INIT if large else _N_INIT_SMALL, large, weights)
+    from sklearn.cluster import KMeans, SpectralClustering  # see _kmeans
+
     sims = np.asarray((matrix @ matrix.T).todense(), dtype=np.float64)
     np.fill_diagonal(sims, -np.inf)
     near = np.argsort(-sims, axis=1, kind="stable")[:, :_NEIGHBOURS]
@@ -414,9 +424,11 @@ def _partition(
     member = sp.csr_matrix((row_weights, (labels, np.arange(n))), shape=(k, n))
     totals = np.maximum(np.asarray(member.sum(axis=1)), 1e-12)
     means = np.asarray((member @ matrix).todense(), dtype=np.float64) / totals
-    return KMeans(n_clusters=k, init=means, n_init=1, random_state=seed).fit(
+    fitted = KMeans(n_clusters=k, init=means, n_init=1, random_state=seed).fit(
         matrix, sample_weight=None if weights is None else weights.astype(np.float64)
     )
+    found: NDArray[np.intp] = fitted.labels_.astype(np.intp)
+    return found
 
 
 def _choose_k(
@@ -444,7 +456,7 @@ def _choose_k(
     for k in candidates:
         if k < min(sample_distinct, sample.shape[0]):
             starts = _N_INIT_SEARCH if n <= _SMALL else _N_INIT_SEARCH_LARGE
-            labels = _kmeans(sample, k, seed, starts).labels_
+            labels = _kmeans(sample, k, seed, starts, n > _SMALL)
             if len(set(labels.tolist())) > 1:
                 score = silhouette_precomputed(distances, labels)
                 scores[str(k)] = round(score, 4)
@@ -756,6 +768,7 @@ def cluster_texts(
     # Surveys repeat answers: features and k-means work on each distinct text once, the
     # k-means weighting it by its count; every row then takes its text's features.
     once, inverse, counts = _distinct_texts([texts[i] for i in rows])
+    large = len(content) > _SMALL  # k-means in NumPy, without scikit-learn (see _kmeans)
     weights = counts if len(once) < len(content) else None
     vectorizers = _fit_vectorizers([content[i] for i in once], counts)
     area_space = _AreaSpace.fit(areas) if areas else None
@@ -775,9 +788,7 @@ def cluster_texts(
             tick()
         start = None
         if SEED_FROM_CLUSTERS and 1 < n_clusters < distinct:
-            n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
-            fitted = _partition(distinct_features.matrix, n_clusters, seed, n_init, weights)
-            start = fitted.labels_.astype(np.intp)[inverse]
+            start = _partition(distinct_features.matrix, n_clusters, seed, large, weights)[inverse]
         found, centroid_rows = seeded_kmeans(matrix, seeds, n_clusters, seed, start)
     else:
         if k is None:
@@ -786,9 +797,7 @@ def cluster_texts(
         else:
             n_clusters = min(k, distinct)
         if n_clusters > 1:
-            n_init = _N_INIT_SMALL if len(content) <= _SMALL else _N_INIT
-            fitted = _partition(distinct_features.matrix, n_clusters, seed, n_init, weights)
-            found = fitted.labels_.astype(np.intp)[inverse]
+            found = _partition(distinct_features.matrix, n_clusters, seed, large, weights)[inverse]
         else:
             found = np.zeros(len(content), dtype=np.intp)
         centroid_rows = centroids_of(matrix, found, n_clusters)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
-from sklearn.preprocessing import normalize
+
+from assessments.term_counts import l2_normalize as normalize
 
 __all__ = ["SEED_WEIGHT", "centroids_of", "confidence", "margin_scale", "margins", "seeded_kmeans"]
 
@@ -68,6 +68,8 @@ def _from_clusters(seeds: IntArray, start: IntArray, k: int) -> IntArray:
     """Rows relabelled so that each confirmed label takes the unseeded cluster holding most
     of its examples (one-to-one, Hungarian) and the other clusters become the new themes;
     the examples are then put in their own theme."""
+    from scipy.optimize import linear_sum_assignment  # imported here: seeded runs only
+
     n_labels = int(seeds.max()) + 1
     clusters = int(start.max()) + 1
     fixed = seeds >= 0

@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from assessments.clustering import ThemeModel, Vectorizers, _AreaSpace, _identity
+from assessments.clustering import ThemeModel, Vectorizers, _AreaSpace
 from assessments.taxonomy import load_model
+from assessments.term_counts import TfidfWeights
 
 FORMAT_VERSION = 1
 
@@ -40,10 +40,10 @@ def _get_vectorizers(archive: Any, prefix: str, blocks: list[Any]) -> Vectorizer
     fitted = []
     for n, (kind, weight) in enumerate(blocks):
         terms = archive[f"{prefix}{n}_terms"].tolist()
-        vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
-        vectorizer.vocabulary_ = {term: i for i, term in enumerate(terms)}
-        vectorizer.idf_ = archive[f"{prefix}{n}_idf"]
-        fitted.append((str(kind), float(weight), vectorizer))
+        vocabulary = {term: i for i, term in enumerate(terms)}
+        fitted.append(
+            (str(kind), float(weight), TfidfWeights(vocabulary, archive[f"{prefix}{n}_idf"]))
+        )
     return tuple(fitted)
 
 

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from assessments.clustering import AreaProfile
 
 PROGRESS_FROM_ROWS = 1000
-#: On a machine of this many cores or fewer, scikit-learn's OpenMP and BLAS threads are
-#: limited to one: on two shared cores its threads spin against each other and the rest of
-#: the machine (20,000 rows: 40 % more CPU time with two threads than with one).
+#: On a machine of this many cores or fewer, the OpenMP and BLAS threads of scikit-learn
+#: (small files) and NumPy are limited to one: on two shared cores they spin against each
+#: other and the rest of the machine (20,000 rows: 40 % more CPU time with two threads than
+#: with one, measured with scikit-learn's k-means).
 SMALL_MACHINE_CORES = 2
 
 
@@ -92,7 +93,8 @@ def cluster_command(
 
     Runs without creating the app (no database, messages in English), unless --model names a
     model imported into the database."""
-    # imported here: scikit-learn and rjieba would slow every other command's start
+    # imported here: NumPy, SciPy and rjieba (scikit-learn for small files) would slow every
+    # other command's start
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     from assessments.clustering import cluster_texts, result_to_dict

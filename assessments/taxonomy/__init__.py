@@ -26,10 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 import yaml
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize as l2_normalize
 
-from assessments.term_counts import term_counts
+from assessments.term_counts import l2_normalize, term_counts
 from assessments.text import Tokens, normalize
 
 __all__ = [
@@ -95,18 +93,14 @@ def char_ngrams(text: str) -> list[str]:
     return [norm[i : i + n] for n in range(low, high + 1) for i in range(len(norm) - n + 1)]
 
 
-def _identity(items: list[str]) -> list[str]:
-    return items
-
-
 @dataclass(frozen=True, slots=True)
 class TaxonomyModel:
     """The trained classifier: one row of coefficients per problem."""
 
     classes: tuple[str, ...]
-    word_vectorizer: CountVectorizer
+    word_vocabulary: dict[str, int]
     word_idf: FloatArray
-    char_vectorizer: CountVectorizer
+    char_vocabulary: dict[str, int]
     char_idf: FloatArray
     coef: FloatArray
     intercept: FloatArray
@@ -118,13 +112,9 @@ class TaxonomyModel:
             chars = [str(c) for c in data["char_vocab"]]
             return cls(
                 classes=tuple(str(c) for c in data["classes"]),
-                word_vectorizer=CountVectorizer(
-                    analyzer=_identity, vocabulary={w: i for i, w in enumerate(words)}
-                ),
+                word_vocabulary={w: i for i, w in enumerate(words)},
                 word_idf=data["word_idf"].astype(np.float64),
-                char_vectorizer=CountVectorizer(
-                    analyzer=_identity, vocabulary={c: i for i, c in enumerate(chars)}
-                ),
+                char_vocabulary={c: i for i, c in enumerate(chars)},
                 char_idf=data["char_idf"].astype(np.float64),
                 coef=data["coef"].astype(np.float64),
                 intercept=data["intercept"].astype(np.float64),
@@ -133,13 +123,13 @@ class TaxonomyModel:
     def features(self, tokens: Sequence[Tokens], texts: Sequence[str]) -> sp.csr_matrix:
         """The classifier's input: the two TF-IDF blocks side by side."""
         blocks = []
-        for vectorizer, idf, docs in (
-            (self.word_vectorizer, self.word_idf, [word_features(t) for t in tokens]),
-            (self.char_vectorizer, self.char_idf, [char_ngrams(t) for t in texts]),
+        for vocabulary, idf, docs in (
+            (self.word_vocabulary, self.word_idf, [word_features(t) for t in tokens]),
+            (self.char_vocabulary, self.char_idf, [char_ngrams(t) for t in texts]),
         ):
-            counts = term_counts(docs, vectorizer.vocabulary, np.float64)
+            counts = term_counts(docs, vocabulary, np.float64)
             counts.data = 1.0 + np.log(counts.data)
-            blocks.append(l2_normalize(counts @ sp.diags(idf)))
+            blocks.append(l2_normalize(sp.csr_matrix(counts @ sp.diags(idf))))
         matrix: sp.csr_matrix = sp.hstack(blocks, format="csr")
         return matrix
 

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from assessments.taxonomy import char_ngrams
-from assessments.term_counts import term_counts, tfidf
+from assessments.term_counts import TfidfWeights, l2_normalize, term_counts, tfidf
 from assessments.text import tokenize
 
 TEXTS = [
@@ -78,3 +79,55 @@ def test_fitted_vectorizers_equal_a_fit_on_every_row(repeats: list[int] | None) 
         assert ours.vocabulary_ == theirs.vocabulary_
         assert ours.idf_.dtype == theirs.idf_.dtype
         assert np.array_equal(ours.idf_, theirs.idf_)
+        docs = [getattr(t, kind) for t in tokens]
+        _same(tfidf(docs, ours), theirs.transform(docs))
+
+
+def _random_rows(dtype: type, seed: int = 0) -> sp.csr_matrix:
+    """Rows of 0 to 60 values of very different sizes, one row empty, one all zeros."""
+    rng = np.random.default_rng(seed)
+    matrix = sp.random(40, 300, density=0.1, random_state=rng, format="csr", dtype=np.float64)
+    matrix.data = (matrix.data * 10.0 ** rng.integers(-3, 4, size=matrix.nnz)).astype(dtype)
+    keep = np.ones(40, dtype=dtype)
+    keep[3] = 0.0  # an empty row
+    emptied = sp.csr_matrix(sp.diags(keep) @ matrix)
+    emptied.eliminate_zeros()
+    return emptied
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_l2_normalize_of_sparse_rows_equals_scikit_learn_to_the_bit(dtype: type) -> None:
+    matrix = _random_rows(dtype)
+    assert matrix.dtype == dtype
+    before = matrix.copy()
+    ours = l2_normalize(matrix)
+    _same(ours, normalize(matrix))
+    _same(matrix, before)  # copied
+    assert np.allclose(sp.linalg.norm(ours[[i for i in range(40) if i != 3]], axis=1), 1.0)
+    in_place = l2_normalize(matrix, copy=False)
+    assert in_place.data is matrix.data or np.shares_memory(in_place.data, matrix.data)
+    _same(matrix, normalize(before))
+
+
+def test_l2_normalize_of_counts_and_of_dense_rows_equals_scikit_learn() -> None:
+    counts = term_counts([char_ngrams(t) for t in TEXTS], {"需": 0, "求": 1, "e": 2, "变": 3})
+    _same(l2_normalize(counts), normalize(counts))  # integer counts become float64
+    rng = np.random.default_rng(1)
+    dense = rng.random((30, 7)) * 10.0 ** rng.integers(-3, 4, size=(30, 1))
+    dense[4] = 0.0
+    for rows in (
+        dense,
+        dense.astype(np.float32),
+        np.asfortranarray(dense),
+        (dense * 9).astype(int),
+    ):
+        ours, theirs = l2_normalize(rows), normalize(rows)
+        assert ours.dtype == theirs.dtype
+        assert np.array_equal(ours, theirs)
+    assert dense[0].any()  # the input is left as it was
+
+
+def test_tfidf_weights_refuse_a_norm_other_than_l2() -> None:
+    weights = TfidfWeights({"a": 0}, np.ones(1, dtype=np.float32), norm="l1")
+    with pytest.raises(ValueError, match="L2"):
+        tfidf([["a"]], weights)
