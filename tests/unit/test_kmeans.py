@@ -107,6 +107,22 @@ def test_as_good_as_scikit_learn_on_blobs():
     assert ours.inertia == pytest.approx(theirs.inertia_, rel=1e-9)
 
 
+def test_from_the_same_start_lloyd_ends_where_scikit_learn_does():
+    """Unstructured weighted sparse rows, where many labels change before convergence: only
+    the random draws of the starts differ from scikit-learn."""
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(3)
+    rows = sp.random(400, 60, density=0.2, random_state=rng, format="csr")
+    weights = rng.integers(1, 4, size=400).astype(np.float64)
+    for _ in range(3):
+        start = rows[rng.choice(400, size=7, replace=False)].toarray()
+        ours = kmeans(rows, 7, init=start, weights=weights)
+        theirs = KMeans(n_clusters=7, init=start, n_init=1).fit(rows, sample_weight=weights)
+        assert np.array_equal(ours.labels, theirs.labels_)
+        assert ours.inertia == pytest.approx(theirs.inertia_, rel=1e-9)
+
+
 @pytest.mark.parametrize(
     ("k", "options", "message"),
     [
