@@ -207,8 +207,23 @@ def login_as(make_user: Callable[..., Person], auth: AuthActions) -> Callable[..
     return login
 
 
+# Files whose API calls the OpenAPI coverage test (``runs_last``) counts: under pytest-xdist
+# they share one worker with it, because what a test exercised is known only in its process.
+API_COVERAGE_FILES = ("test_api", "test_tokens", "test_openapi")
+
+
+def xdist_group(item: pytest.Item) -> str:
+    """The worker group of a test under ``--dist loadgroup``: its file, so module fixtures
+    (servers, seeded databases) are built once, or the API coverage group."""
+    name = item.path.name
+    return "api-coverage" if name.startswith(API_COVERAGE_FILES) else name
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``runs_last`` check what the others did, so they run after all of them."""
+    """Tests marked ``runs_last`` check what the others did, so they run after all of them;
+    every test gets its ``xdist_group``."""
     last = [item for item in items if item.get_closest_marker("runs_last")]
     items[:] = [item for item in items if item not in last] + last
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
