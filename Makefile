@@ -54,7 +54,7 @@ audit: install
 	$(BIN)/python scripts/audit_dependencies.py
 
 test: install browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # pybabel extract (babel.cfg) -> update the .po -> compile the .mo (committed), then the check.
 translations: install
