@@ -6,6 +6,7 @@ from the real migrations; after each test every table is emptied, so tests share
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,23 +208,34 @@ def login_as(make_user: Callable[..., Person], auth: AuthActions) -> Callable[..
     return login
 
 
-# Files whose API calls the OpenAPI coverage test (``runs_last``) counts: under pytest-xdist
-# they share one worker with it, because what a test exercised is known only in its process.
-API_COVERAGE_FILES = ("test_api", "test_tokens", "test_openapi")
+# The OpenAPI coverage test (``runs_last``) counts the API calls made in its own process, so
+# under pytest-xdist (``make test``) every file that calls the API runs in its worker: a file
+# that names the API prefix, or the support module that calls the API for its tests. Every
+# other test goes to whichever worker is free.
+API_CALLER_MARKS = ("/api/v1", "outcome_support")
 
 
-def xdist_group(item: pytest.Item) -> str:
-    """The worker group of a test under ``--dist loadgroup``: its file, so module fixtures
-    (servers, seeded databases) are built once, or the API coverage group."""
-    name = item.path.name
-    return "api-coverage" if name.startswith(API_COVERAGE_FILES) else name
+@functools.cache
+def calls_the_api(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return any(mark in text for mark in API_CALLER_MARKS)
+
+
+class ApiCoverageGroup:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Mark the group before pytest-xdist turns ``xdist_group`` marks into its groups."""
+        for item in items:
+            if calls_the_api(item.path):
+                item.add_marker(pytest.mark.xdist_group("api-coverage"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(ApiCoverageGroup(), "ladder-api-coverage-group")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``runs_last`` check what the others did, so they run after all of them;
-    every test gets its ``xdist_group``."""
+    """Tests marked ``runs_last`` check what the others did, so they run after all of them."""
     last = [item for item in items if item.get_closest_marker("runs_last")]
     items[:] = [item for item in items if item not in last] + last
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
