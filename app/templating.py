@@ -65,6 +65,20 @@ def navigation_for(role: Role) -> list[NavItem]:
     return [item for item in NAVIGATION if role_may_open(role, item.endpoint)]
 
 
+#: The menu of each role in each language, its labels translated: every signed-in page shows
+#: one, and a lazy label is translated again on every use. Routes and translations are fixed
+#: for the life of a process.
+_menus: RecentCache[tuple[Role, str], list[NavItem]] = RecentCache(64)
+
+
+def translated_navigation(role: Role) -> list[NavItem]:
+    locale = str(get_locale() or "en")
+    return _menus.get(
+        (role, locale),
+        lambda: [NavItem(item.endpoint, str(item.label)) for item in navigation_for(role)],
+    )
+
+
 def page_url(page: int) -> str:
     """The current URL with ``page`` replaced, keeping search and filters."""
     args: dict[str, Any] = request.args.to_dict()
@@ -136,7 +150,7 @@ def number(value: float | int) -> str:
 def init_templating(app: Flask) -> None:
     @app.context_processor
     def inject_navigation() -> dict[str, object]:
-        items = navigation_for(current_user.role) if current_user.is_authenticated else []
+        items = translated_navigation(current_user.role) if current_user.is_authenticated else []
         return {"nav_items": items, "Role": Role, "MANAGERS": MANAGERS}
 
     app.jinja_env.globals["page_url"] = page_url

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.cycles import bp
-from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
+from app.cycles.forms import RATING_CHOICES, RatingPageForm, rating_labels
 from app.errors import refusal
 from app.i18n import current_locale_code
 from app.params import form_version
@@ -110,7 +110,7 @@ def _render_area(
         areas=service.areas_in_scope(item),
         form=RatingPageForm(),
         rating_choices=RATING_CHOICES,
-        rating_labels=RATING_LABELS,
+        rating_labels=rating_labels(),
         language=_language(),
     )
 
