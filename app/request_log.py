@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import inspect
 
 from app.security import is_untracked_request
 
@@ -36,6 +37,16 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+def _user_id(user: Any) -> str | None:
+    """The id of the request's user from its identity key: the request has committed by now,
+    which expires loaded rows, and reading ``user.id`` would load the user again (one query
+    per request for a log line)."""
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.identity:
+        return str(state.identity[0])
+    return str(user.id)
 
 
 def init_request_logging(app: Flask) -> None:
@@ -63,6 +74,7 @@ def init_request_logging(app: Flask) -> None:
             # is built, would re-enter Flask-Login's loaders. Untracked pages (anonymous
             # surveys) name nobody, so a line cannot tie an answer to its author.
             user = None if is_untracked_request() else g.get("_login_user")
+            user_id = _user_id(user) if user is not None and user.is_authenticated else None
             access.info(
                 "%s %s %s",
                 request.method,
@@ -73,7 +85,7 @@ def init_request_logging(app: Flask) -> None:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": str(user.id) if user is not None and user.is_authenticated else None,
+                    "user_id": user_id,
                 },
             )
         return response

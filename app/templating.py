@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, get_template_attribute, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,7 @@ from app.numbers import shown_number
 from app.security import role_may_open
 from app.services.jobs import job_label, job_state_label
 from app.services.visibility import MANAGERS
+from assessments.progress import Progress
 from models import Role
 
 
@@ -64,6 +65,20 @@ def navigation_for(role: Role) -> list[NavItem]:
     return [item for item in NAVIGATION if role_may_open(role, item.endpoint)]
 
 
+#: The menu of each role in each language, its labels translated: every signed-in page shows
+#: one, and a lazy label is translated again on every use. Routes and translations are fixed
+#: for the life of a process.
+_menus: RecentCache[tuple[Role, str], list[NavItem]] = RecentCache(64)
+
+
+def translated_navigation(role: Role) -> list[NavItem]:
+    locale = str(get_locale() or "en")
+    return _menus.get(
+        (role, locale),
+        lambda: [NavItem(item.endpoint, str(item.label)) for item in navigation_for(role)],
+    )
+
+
 def page_url(page: int) -> str:
     """The current URL with ``page`` replaced, keeping search and filters."""
     args: dict[str, Any] = request.args.to_dict()
@@ -108,6 +123,24 @@ def _table_rows(rows: tuple[tuple[object, ...], ...], locale: str) -> Markup:
     return Markup("".join(html))  # noqa: S704 (every value above is escaped or a number)
 
 
+#: Progress bars already drawn, by language and counts (a few hundred at most).
+_bars: RecentCache[tuple[str, int, int], Markup] = RecentCache(1024)
+
+
+def progress_bar(progress: Progress) -> Markup:
+    """The ``drawn_progress_bar`` macro of ``cycles/_macros.html`` for ``progress``, drawn
+    once per language and counts: an assessment's overview shows one per process area, and
+    each formats its percentage twice through Babel (which parses its pattern every time)."""
+    locale = str(get_locale() or "en")
+    return _bars.get((locale, progress.rated, progress.total), lambda: _draw(progress))
+
+
+def _draw(progress: Progress) -> Markup:
+    macro = get_template_attribute("cycles/_macros.html", "drawn_progress_bar")
+    drawn: Markup = macro(progress)  # a macro of an autoescaped template returns Markup
+    return drawn
+
+
 def number(value: float | int) -> str:
     """``value`` as ``format_decimal(value, '#,##0.##')`` shows it in the reader's locale, for
     pages that show many numbers (Babel parses its pattern on every call)."""
@@ -117,7 +150,7 @@ def number(value: float | int) -> str:
 def init_templating(app: Flask) -> None:
     @app.context_processor
     def inject_navigation() -> dict[str, object]:
-        items = navigation_for(current_user.role) if current_user.is_authenticated else []
+        items = translated_navigation(current_user.role) if current_user.is_authenticated else []
         return {"nav_items": items, "Role": Role, "MANAGERS": MANAGERS}
 
     app.jinja_env.globals["page_url"] = page_url
@@ -126,4 +159,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["job_state_label"] = job_state_label
     app.jinja_env.globals["unread_notifications"] = unread_notifications
     app.jinja_env.globals["table_rows"] = table_rows
+    app.jinja_env.globals["cached_progress_bar"] = progress_bar
     app.jinja_env.filters["number"] = number

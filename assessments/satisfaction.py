@@ -46,9 +46,14 @@ def satisfaction_means_by_line(ratings: Iterable[tuple[int, int]], period: str) 
         sums[line_id] += rating
         counts[line_id] += 1
     return [
-        LineMean(line_id, period, round(sums[line_id] / counts[line_id], 2), counts[line_id])
-        for line_id in sorted(counts)
+        line_mean(line_id, period, sums[line_id], counts[line_id]) for line_id in sorted(counts)
     ]
+
+
+def line_mean(business_line_id: int, period: str, total: int, count: int) -> LineMean:
+    """The mean of ``count`` Likert ratings of one line adding up to ``total``, rounded to 2
+    decimals as the KPI shows it (``count`` > 0)."""
+    return LineMean(business_line_id, period, round(total / count, 2), count)
 
 
 def response_rate(invited: int, answered: int) -> float | None:

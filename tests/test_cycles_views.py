@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.services.assessments import workflow as service
 from assessments.maturity_model.index import builtin_model_path
-from models import Assessment, AssessmentStatus, Cycle, PracticeRating, Role
+from models import Assessment, AssessmentStatus, Cycle, PracticeRating, Role, User
 from tests.assessment_support import (
     assessment_id_of,
     make_cycle,
@@ -280,3 +281,50 @@ def test_the_directors_home_page_does_not_grow_with_their_assessments(
     many = _count_queries(app, client, "/")
     assert many == one
     assert "B · 业务线 L4" in client.get("/").text
+
+
+def test_a_process_area_page_reads_the_saved_ratings_of_that_area_only(
+    app, client, auth, make_user, make_business_line
+):
+    """An assessment of a large model has hundreds of saved ratings; the page of one area
+    shows that area's (with its progress and the next unrated practice) and reads no other
+    area's evidence."""
+    from sqlalchemy import event
+
+    director = make_user(Role.DIRECTOR)
+    pmo = make_user(Role.PMO)
+    line = make_business_line("L1", directors=(director.id,))
+    cycle_id = make_cycle(app, pmo.id, {line.id: 2}, scope=("STD", "SEL"))
+    assessment_id = assessment_id_of(app, cycle_id, line.id)
+    std, sel = scope_practices(scope=("STD",)), scope_practices(scope=("SEL",))
+    with app.app_context():
+        service.save_ratings(
+            db.session.get(User, director.id),
+            service.load_assessment(assessment_id),
+            [service.RatingInput(pid, "FI", evidence=f"{pid} 的证据") for pid in std + sel[:-1]],
+            expected_version=None,
+        )
+        db.session.commit()
+        engine = db.engine
+    reading_evidence: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args: object) -> None:
+        if "practice_ratings.evidence" in statement:
+            reading_evidence.append(statement)
+
+    auth.login(director)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = client.get(f"/cycles/assessments/{assessment_id}/areas/STD")
+        overview = client.get(f"/cycles/assessments/{assessment_id}")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page.status_code == overview.status_code == 200
+    assert f"{std[0]} 的证据" in page.text
+    assert f"{sel[0]} 的证据" not in page.text
+    assert f"#p-{sel[-1]}" in page.text  # the next unrated practice is in the other area
+    # one query of the area's practices; the overview reads no evidence at all
+    assert len(reading_evidence) == 1
+    assert "practice_ratings.practice_id IN" in reading_evidence[0]
+    assert f"已评级 {len(std) + len(sel) - 1} / {len(std) + len(sel)} 项实践" in overview.text
+    assert f"#p-{sel[-1]}" in overview.text

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.cycles import bp
-from app.cycles.forms import RATING_CHOICES, RATING_LABELS, RatingPageForm
+from app.cycles.forms import RATING_CHOICES, RatingPageForm, rating_labels
 from app.errors import refusal
 from app.i18n import current_locale_code
 from app.params import form_version
@@ -24,6 +24,7 @@ from app.services.assessments.access import (
 from app.services.assessments.evidence_store import files_by_practice
 from app.services.assessments.respondents import can_read_consolidation
 from assessments.maturity_model.model import ProcessArea
+from assessments.progress import area_progress
 from models import Assessment, AssessmentStatus, Role
 
 FIELDS = ("rating", "evidence", "links", "comment", "na_reason")
@@ -38,17 +39,18 @@ def _language() -> str:
 def assessment(assessment_id: int) -> str:
     item = get_visible_assessment_or_404(current_user, assessment_id)
     areas = service.areas_in_scope(item)
-    progress = service.progress_by_area(item)
+    rated = service.rated_practice_ids(item)
+    progress = service.progress_by_area(item, rated)
     return render_template(
         "cycles/assessment.html",
         assessment=item,
         areas=areas,
         progress=progress,
-        overall=service.overall_progress_of(item),
+        overall=service.overall_progress_of(item, progress),
         can_fill=can_fill_assessment(current_user, item),
         can_review=can_review_assessment(current_user, item),
         can_see_respondents=can_read_consolidation(current_user, item),
-        next_unrated=service.first_unrated(item),
+        next_unrated=service.first_unrated(item, rated),
         returned_comments=service.review_comments_by_area(item)
         if item.status is AssessmentStatus.RETURNED
         else {},
@@ -87,8 +89,11 @@ def _render_area(
     version: int,
     problems: dict[str, str] | None = None,
     stale: dict[str, Any] | None = None,
+    saved: dict[str, service.SavedPractice] | None = None,
 ) -> str:
-    rows = service.ratings_by_practice(item)
+    if saved is None:
+        saved = service.area_states(item, area)
+    rated = service.rated_practice_ids(item)
     return render_template(
         "cycles/area.html",
         assessment=item,
@@ -97,15 +102,15 @@ def _render_area(
         version=version,
         problems=problems or {},
         stale=stale,
-        review_comments={pid: r.review_comment for pid, r in rows.items() if r.review_comment},
+        review_comments={pid: s.review_comment for pid, s in saved.items() if s.review_comment},
         evidence_files=files_by_practice(item),
         editable=can_fill_assessment(current_user, item),
-        progress=service.progress_by_area(item)[area.code],
-        next_unrated=service.first_unrated(item),
+        progress=area_progress(area, rated),
+        next_unrated=service.first_unrated(item, rated),
         areas=service.areas_in_scope(item),
         form=RatingPageForm(),
         rating_choices=RATING_CHOICES,
-        rating_labels=RATING_LABELS,
+        rating_labels=rating_labels(),
         language=_language(),
     )
 
@@ -116,11 +121,12 @@ def area(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
     item = get_visible_assessment_or_404(current_user, assessment_id)
     area = area_or_404(item, code)
     if request.method == "GET":
-        saved = service.practice_states(item)
+        saved = service.area_states(item, area)
         values = {
-            p.id: saved.get(p.id) or dict.fromkeys(FIELDS, "") for _goal, p in area.practices()
+            p.id: saved[p.id].state if p.id in saved else dict.fromkeys(FIELDS, "")
+            for _goal, p in area.practices()
         }
-        return _render_area(item, area, values=values, version=item.version)
+        return _render_area(item, area, values=values, version=item.version, saved=saved)
     if not can_fill_assessment(current_user, item):
         abort(403)
     values = _typed(area)

@@ -35,6 +35,12 @@ TARGET_LEVELS = (1, 2, 3, 4, 5)
 DEFAULT_TARGET = 2
 
 
+def rating_labels() -> dict[str, str]:
+    """``RATING_LABELS`` translated once for a page: a lazy string is translated again on
+    every use, and a rating page shows five per practice."""
+    return {code: str(label) for code, label in RATING_LABELS.items()}
+
+
 class CycleForm(OncePerInstance, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     model = SelectField(_l("Maturity model"), coerce=int, validators=[DataRequired()])

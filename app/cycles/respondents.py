@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from app.cycles import bp
 from app.cycles.filling import area_or_404
-from app.cycles.forms import RATING_CHOICES, RATING_LABELS, InviteForm, OwnWorkbookForm
+from app.cycles.forms import RATING_CHOICES, InviteForm, OwnWorkbookForm, rating_labels
 from app.errors import refusal
 from app.extensions import db
 from app.i18n import current_locale_code
@@ -152,7 +152,7 @@ def respond(assessment_id: int, code: str) -> str | Response | tuple[str, int]:
         progress=service.progress_of(respondent, areas),
         editable=item.status.value in ("draft", "returned") and item.cycle.status.value == "open",
         rating_choices=RATING_CHOICES,
-        rating_labels=RATING_LABELS,
+        rating_labels=rating_labels(),
         language=current_locale_code(),
     ), status
 

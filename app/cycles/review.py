@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.cycles import bp
-from app.cycles.forms import RATING_LABELS, ReviewForm
+from app.cycles.forms import ReviewForm, rating_labels
 from app.errors import refusal
 from app.i18n import current_locale_code
 from app.security import roles
@@ -28,7 +28,7 @@ def _render(item: Assessment, form: ReviewForm, comments: dict[str, str]) -> str
         comments=comments,
         form=form,
         can_review=can_review_assessment(current_user, item),
-        rating_labels=RATING_LABELS,
+        rating_labels=rating_labels(),
         language=current_locale_code(),
     )
 

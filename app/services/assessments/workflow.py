@@ -8,7 +8,7 @@ silently. Every change is written to the audit trail.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -188,6 +188,56 @@ def practice_states(assessment: Assessment) -> dict[str, dict[str, Any]]:
     return {r.practice_id: _state(r) for r in assessment.ratings}
 
 
+@dataclass(frozen=True)
+class SavedPractice:
+    """What a rating page shows of one saved practice: its values and the PMO's comment."""
+
+    state: dict[str, Any]
+    review_comment: str
+
+
+def area_states(assessment: Assessment, area: ProcessArea) -> dict[str, SavedPractice]:
+    """The saved practices of one process area (practice id → values), in one query of the
+    columns a rating page shows: not the whole assessment's rows as objects."""
+    ids = [practice.id for _goal, practice in area.practices()]
+    rows = db.session.execute(
+        select(
+            PracticeRating.practice_id,
+            PracticeRating.rating,
+            PracticeRating.evidence,
+            PracticeRating.links,
+            PracticeRating.comment,
+            PracticeRating.na_reason,
+            PracticeRating.review_comment,
+        ).where(PracticeRating.assessment_id == assessment.id, PracticeRating.practice_id.in_(ids))
+    )
+    return {
+        pid: SavedPractice(
+            {
+                "rating": rating,
+                "evidence": evidence,
+                "links": links,
+                "comment": comment,
+                "na_reason": na_reason,
+            },
+            review,
+        )
+        for pid, rating, evidence, links, comment, na_reason, review in rows
+    }
+
+
+def rated_practice_ids(assessment: Assessment) -> frozenset[str]:
+    """The practices of ``assessment`` that have a rating (NA included), in one query of one
+    column: what progress and the next unrated practice need."""
+    return frozenset(
+        db.session.scalars(
+            select(PracticeRating.practice_id).where(
+                PracticeRating.assessment_id == assessment.id, PracticeRating.rating.is_not(None)
+            )
+        )
+    )
+
+
 def ratings_by_practice(assessment: Assessment) -> dict[str, PracticeRating]:
     return {r.practice_id: r for r in assessment.ratings}
 
@@ -273,15 +323,22 @@ def rating_problems(assessment: Assessment, items: Iterable[RatingInput]) -> dic
     return problems
 
 
-def progress_by_area(assessment: Assessment) -> dict[str, Progress]:
-    """Rated practices of each process area in scope, in model order."""
-    rated = {r.practice_id for r in assessment.ratings if r.rating}
+def progress_by_area(
+    assessment: Assessment, rated: Collection[str] | None = None
+) -> dict[str, Progress]:
+    """Rated practices of each process area in scope, in model order; ``rated`` is
+    :func:`rated_practice_ids` when the caller has it already."""
+    if rated is None:
+        rated = rated_practice_ids(assessment)
     return {area.code: area_progress(area, rated) for area in areas_in_scope(assessment)}
 
 
-def first_unrated(assessment: Assessment) -> tuple[str, str] | None:
+def first_unrated(
+    assessment: Assessment, rated: Collection[str] | None = None
+) -> tuple[str, str] | None:
     """(area code, practice id) of the first practice in scope not rated yet, in model order."""
-    rated = {r.practice_id for r in assessment.ratings if r.rating}
+    if rated is None:
+        rated = rated_practice_ids(assessment)
     for area in areas_in_scope(assessment):
         for _goal, practice in area.practices():
             if practice.id not in rated:
@@ -292,7 +349,12 @@ def first_unrated(assessment: Assessment) -> tuple[str, str] | None:
 def review_comments_by_area(assessment: Assessment) -> dict[str, list[tuple[str, str]]]:
     """Area code → (practice id, the PMO's comment) of each commented practice, in model
     order: what a returned assessment asks to fix, area by area."""
-    comments = {r.practice_id: r.review_comment for r in assessment.ratings if r.review_comment}
+    rows = db.session.execute(
+        select(PracticeRating.practice_id, PracticeRating.review_comment).where(
+            PracticeRating.assessment_id == assessment.id, PracticeRating.review_comment != ""
+        )
+    )
+    comments: dict[str, str] = dict(rows.all())
     summary: dict[str, list[tuple[str, str]]] = {}
     for area in areas_in_scope(assessment):
         found = [(p.id, comments[p.id]) for _goal, p in area.practices() if p.id in comments]
@@ -301,8 +363,12 @@ def review_comments_by_area(assessment: Assessment) -> dict[str, list[tuple[str,
     return summary
 
 
-def overall_progress_of(assessment: Assessment) -> Progress:
-    return overall_progress(progress_by_area(assessment).values())
+def overall_progress_of(
+    assessment: Assessment, by_area: Mapping[str, Progress] | None = None
+) -> Progress:
+    """All the practices in scope; ``by_area`` is :func:`progress_by_area` when the caller
+    has it already."""
+    return overall_progress((progress_by_area(assessment) if by_area is None else by_area).values())
 
 
 def cycle_progress(cycle: Cycle, assessment_ids: Sequence[int]) -> dict[int, Progress]:
@@ -564,11 +630,11 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
 
 
 def load_assessment(assessment_id: int) -> Assessment | None:
+    """The assessment with its cycle and maturity model, in one query. Its ratings (hundreds
+    of rows) load when first used: pages that show a part of them query just that part
+    (:func:`rated_practice_ids`, :func:`area_states`)."""
     return db.session.scalar(
         select(Assessment)
         .where(Assessment.id == assessment_id)
-        .options(
-            selectinload(Assessment.ratings),
-            selectinload(Assessment.cycle).selectinload(Cycle.model),
-        )
+        .options(joinedload(Assessment.cycle).joinedload(Cycle.model))
     )

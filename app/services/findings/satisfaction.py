@@ -28,6 +28,7 @@ from app.services.tokens import hash_token
 from assessments.satisfaction import (
     LineMean,
     is_likert,
+    line_mean,
     response_rate,
     satisfaction_means_by_line,
 )
@@ -323,14 +324,32 @@ def survey_satisfaction_means(survey: Survey) -> list[LineMean]:
     )
 
 
+def line_satisfaction_mean(survey: Survey, business_line_id: int) -> LineMean | None:
+    """:func:`survey_satisfaction_means` of one business line, summed by the database: an
+    answer reads neither the other lines' answers nor its own line's one by one (the
+    ratings are 1–5 by a check constraint). None without a period or a rating."""
+    if survey.kind is not SurveyKind.SATISFACTION or not survey.period:
+        return None
+    total, count = db.session.execute(
+        select(func.sum(SatisfactionAnswer.rating), func.count(SatisfactionAnswer.rating))
+        .join(SatisfactionAnswer.response)
+        .join(SurveyQuestion, SurveyQuestion.id == SatisfactionAnswer.question_id)
+        .where(
+            SatisfactionResponse.survey_id == survey.id,
+            SatisfactionResponse.business_line_id == business_line_id,
+            SurveyQuestion.kind == QuestionKind.LIKERT,
+        )
+    ).one()
+    if not count or total is None:
+        return None
+    return line_mean(business_line_id, survey.period, total, count)
+
+
 def feed_satisfaction_kpi(survey: Survey, business_line_id: int) -> LineMean | None:
     """Record the ``satisfaction`` KPI of one business line for the survey's period after an
     answer: the mean of every Likert answer of the line in this survey (a value written
     again for the period replaces the old one, audited)."""
-    mean = next(
-        (m for m in survey_satisfaction_means(survey) if m.business_line_id == business_line_id),
-        None,
-    )
+    mean = line_satisfaction_mean(survey, business_line_id)
     line = db.session.get(BusinessLine, business_line_id)
     if mean is not None and line is not None:
         record_kpi_value(
