@@ -28,3 +28,12 @@ accesslog = None  # the app writes one JSON line per request (LADDER_JSON_LOGS=1
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("LADDER_FORWARDED_ALLOW_IPS", "127.0.0.1")
 raw_env = ["LADDER_JSON_LOGS=1"]
+
+
+def when_ready(server):
+    """Before the workers fork: warm the preloaded app's caches (the built-in model parsed,
+    templates compiled, translations and the chart font loaded; ``app/warmup.py``), so no
+    worker's first requests pay for them. No database connection is opened here."""
+    from app.warmup import warm_up
+
+    warm_up(server.app.wsgi())

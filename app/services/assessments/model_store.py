@@ -22,7 +22,9 @@ from models import Assessment, Cycle, StoredModel
 
 
 @functools.lru_cache(maxsize=32)
-def _parse_cached(definition: str) -> MaturityModel:
+def parsed_definition(definition: str) -> MaturityModel:
+    """The model of a stored definition, parsed once per process (``app.warmup`` parses the
+    built-in ones before a server's workers start)."""
     return load_model_text(definition)
 
 
@@ -31,7 +33,7 @@ def parsed(stored: StoredModel) -> MaturityModel:
     is keyed by the definition itself: Python hashes a string once and keeps the hash on it,
     so the pages that ask several times per request for the model of the same loaded row
     (100 KB for CMMI) pay one hash, where a SHA-256 was computed on every call."""
-    return _parse_cached(stored.definition)
+    return parsed_definition(stored.definition)
 
 
 def store_model(model: MaturityModel, definition: str, *, builtin: bool = False) -> StoredModel:
