@@ -54,7 +54,8 @@ audit: install
 	$(BIN)/python scripts/audit_dependencies.py
 
 test: install browser lint
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -m api_coverage
+	$(BIN)/pytest -n auto -m "not api_coverage"
 
 # pybabel extract (babel.cfg) -> update the .po -> compile the .mo (committed), then the check.
 translations: install

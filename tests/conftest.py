@@ -209,9 +209,9 @@ def login_as(make_user: Callable[..., Person], auth: AuthActions) -> Callable[..
 
 
 # The OpenAPI coverage test (``runs_last``) counts the API calls made in its own process, so
-# under pytest-xdist (``make test``) every file that calls the API runs in its worker: a file
-# that names the API prefix, or the support module that calls the API for its tests. Every
-# other test goes to whichever worker is free.
+# every file that calls the API carries the ``api_coverage`` mark: a file that names the API
+# prefix, or the support module that calls the API for its tests. ``make test`` runs those in
+# one process and everything else on every core (pytest-xdist).
 API_CALLER_MARKS = ("/api/v1", "outcome_support")
 
 
@@ -221,17 +221,17 @@ def calls_the_api(path: Path) -> bool:
     return any(mark in text for mark in API_CALLER_MARKS)
 
 
-class ApiCoverageGroup:
+class ApiCoverageMark:
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Mark the group before pytest-xdist turns ``xdist_group`` marks into its groups."""
+        """Mark the API callers before ``-m`` selects tests by their marks."""
         for item in items:
             if calls_the_api(item.path):
-                item.add_marker(pytest.mark.xdist_group("api-coverage"))
+                item.add_marker(pytest.mark.api_coverage)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(ApiCoverageGroup(), "ladder-api-coverage-group")
+    config.pluginmanager.register(ApiCoverageMark(), "ladder-api-coverage-mark")
 
 
 @pytest.hookimpl(trylast=True)

@@ -44,8 +44,7 @@ def test_every_documented_operation_was_called_and_answered_with_success():
     """Runs after every other test: each operation in the document must have been called by
     one of them and have answered a success (2xx) that the checking client validated."""
     hint = "(this test counts the calls of the tests that ran before it in its process: run it "
-    hint += "with every test file that calls the API; under pytest-xdist those share its worker "
-    hint += "when tests/conftest.py's calls_the_api recognises them)"
+    hint += "with every test file that calls the API: `pytest -m api_coverage`, as make test does)"
     documents = served_documents()
     assert documents, f"No test called the API in this run {hint}"
     for document in documents:
